@@ -49,4 +49,12 @@ export interface HostServices {
   randomBytes(buf: Uint8Array): void;
   /** Diagnostic log (-d unimp, strace, in_asm ...). */
   log(line: string): void;
+  /**
+   * Optional (Linux layer): what the guest sees of fd 0-2 — fstat, whether it is a terminal
+   * (ioctl TCGETS) and its size (TIOCGWINSZ). Absent: pipes, not terminals.
+   */
+  stdioInfo?(fd: 0 | 1 | 2): { stat: HostStat; isatty: boolean; rows?: number; cols?: number };
+  /** Optional: the process id (getpid) and initial working directory shown to the guest. */
+  pid?(): number;
+  cwd?(): string;
 }

@@ -16,6 +16,9 @@ export class CpuState {
   instret = 0;
   /** LR/SC reservation: address or -1. */
   reservation = -1;
+  /** Value loaded by the LR that made the reservation (lo/hi words): SC compares it, like QEMU's cmpxchg. */
+  resLo = 0;
+  resHi = 0;
   /** High half of a 64-bit result returned by a helper whose return value is the low half. */
   retHi = 0;
   /** vCPU index (plugins' vcpu_index). */

@@ -1,0 +1,54 @@
+// Loads the -plugin / TBSCOPE_PLUGIN specs for a CLI run and connects the plugin layer to the
+// Machine and the Linux process, in QEMU's order: plugins install, then see vCPU init, the run,
+// and atexit when the guest ends (exit, signal death, or a plugin ending it). Plugin output goes
+// to the log only under -d plugin (QEMU's qemu_plugin_outs is that log item); plugin errors
+// always reach stderr.
+
+import { writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PF_X, PT_LOAD } from '../emulator/elf/elf';
+import type { GuestProcess } from '../emulator/linux/process';
+import type { Machine } from '../emulator/machine';
+import { loadPlugins, PluginLoadError, PluginManager } from '../emulator/plugins/index';
+import { attachToMachine } from '../emulator/plugins/machine-binding';
+import { CliError } from './options';
+
+// A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
+const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+
+/** QEMU's info->start_code / end_code: the span of the program's executable PT_LOAD file bytes. */
+function codeSpan(proc: GuestProcess): { startCode: number; endCode: number } {
+  const { elf, bias } = proc.image.program;
+  let startCode = Infinity, endCode = 0;
+  for (const p of elf.phdrs) {
+    if (p.type !== PT_LOAD || !(p.flags & PF_X)) continue;
+    startCode = Math.min(startCode, p.vaddr + bias);
+    endCode = Math.max(endCode, p.vaddr + bias + p.filesz);
+  }
+  return { startCode: startCode === Infinity ? 0 : startCode, endCode };
+}
+
+export async function loadCliPlugins(
+  specs: readonly string[], machine: Machine, proc: GuestProcess,
+  out: ((text: string) => void) | undefined, symbolOf: (pc: number) => string,
+): Promise<PluginManager> {
+  const manager = new PluginManager({
+    out: (text) => out?.(text),
+    error: (line) => { writeSync(2, line.endsWith('\n') ? line : line + '\n'); },
+  });
+  try {
+    await loadPlugins(manager, specs, { importModule: (path) => importUrl(pathToFileURL(resolve(path)).href) });
+  } catch (e) {
+    if (e instanceof PluginLoadError) throw new CliError(e.message.replace(/^tbscope: /, ''));
+    throw e;
+  }
+  attachToMachine(manager, machine, {
+    pathToBinary: proc.exePath,
+    ...codeSpan(proc),
+    entryCode: proc.image.programEntry,
+    symbolize: (pc) => symbolOf(pc) || null,
+  });
+  manager.vcpuInit(0);
+  return manager;
+}

@@ -1,0 +1,145 @@
+// Maps an ELF program (and its PT_INTERP dynamic linker) into guest memory the way Linux's
+// binfmt_elf does: each PT_LOAD page-granular with its own permissions, file bytes from the
+// page-aligned offset, the tail past p_filesz zeroed (bss), brk starting at the page after the
+// highest segment. ET_EXEC loads at its link addresses; ET_DYN (static-PIE, PIE) at PIE_BASE;
+// the interpreter at the first free range from MMAP_BASE. Files are read through HostFs.
+
+import { ElfError, loadExtent, parseElf, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR, ET_DYN, type ElfFile } from '../elf/elf';
+import { SymbolTable } from '../elf/symbols';
+import { HostError, type HostFs } from '../host';
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, type GuestMemory } from '../memory/types';
+import { strerror } from './errno';
+import { MMAP_BASE, PIE_BASE } from './layout';
+
+/** A program that cannot be loaded for a reason other than its ELF contents (missing file, interpreter). */
+export class LoadError extends Error {
+  constructor(message: string) { super(message); this.name = 'LoadError'; }
+}
+
+export interface LoadedObject {
+  elf: ElfFile;
+  /** Added to every link address of this object. */
+  bias: number;
+  /** Lowest and one-past-highest mapped addresses. */
+  start: number;
+  end: number;
+}
+
+export interface LoadedImage {
+  program: LoadedObject;
+  interp?: LoadedObject & { path: string };
+  /** Where the first guest instruction is: the interpreter's entry for dynamic programs. */
+  entry: number;
+  /** The program's own entry (AT_ENTRY). */
+  programEntry: number;
+  phdr: number;
+  phent: number;
+  phnum: number;
+  /** Interpreter load address (AT_BASE), 0 for static programs. */
+  interpBase: number;
+  brkStart: number;
+  /** Program symbols (and the interpreter's), at load addresses. */
+  symbols: SymbolTable;
+}
+
+const pageDown = (n: number): number => n - (n % PAGE_SIZE);
+const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+
+function protOf(flags: number): number {
+  return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
+}
+
+/** Reads a host file, turning host errors into QEMU's "Could not open" wording. */
+export function readHostFile(fs: HostFs, path: string, displayName = path): Uint8Array {
+  try {
+    return fs.readFile(path);
+  } catch (e) {
+    if (e instanceof HostError) throw new LoadError(`Could not open '${displayName}': ${strerror(e.errno)}`);
+    throw e;
+  }
+}
+
+/** Maps every PT_LOAD of `elf` at `bias`. Pages shared by two segments get both permissions. */
+export function mapObject(mem: GuestMemory, elf: ElfFile, bias: number): LoadedObject {
+  const loads = elf.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
+  const pageProt = new Map<number, number>();
+  for (const p of loads) {
+    for (let a = pageDown(p.vaddr + bias); a < pageUp(p.vaddr + bias + p.memsz); a += PAGE_SIZE) {
+      pageProt.set(a, (pageProt.get(a) ?? 0) | protOf(p.flags));
+    }
+  }
+  for (const [a, prot] of pageProt) mem.map(a, PAGE_SIZE, prot);
+  for (const p of loads) {
+    // Like mmap of the file: the whole first page comes from the file, from the page-aligned
+    // offset; bytes past p_filesz stay zero (mapped zero-filled), which is the bss.
+    const lead = (p.vaddr + bias) % PAGE_SIZE;
+    const from = p.offset - lead;
+    if (from < 0) throw new ElfError('segment offset and address are not congruent modulo the page size');
+    if (p.filesz > 0) mem.write(p.vaddr + bias - lead, elf.bytes.subarray(from, p.offset + p.filesz), true);
+  }
+  const { lo, hi } = loadExtent(elf);
+  return { elf, bias, start: pageDown(lo + bias), end: pageUp(hi + bias) };
+}
+
+/** Address of the program headers in memory (AT_PHDR). */
+function phdrAddress(elf: ElfFile, bias: number): number {
+  const ph = elf.phdrs.find((p) => p.type === PT_PHDR);
+  if (ph) return ph.vaddr + bias;
+  const seg = elf.phdrs.find((p) => p.type === PT_LOAD && p.offset <= elf.header.phoff
+    && elf.header.phoff + elf.header.phnum * elf.header.phentsize <= p.offset + p.filesz);
+  return seg ? seg.vaddr + bias + (elf.header.phoff - seg.offset) : 0;
+}
+
+export interface LoadOptions {
+  /** Host path of the program (already resolved against the cwd). */
+  path: string;
+  /** The program as the user named it, for error messages (default: path). */
+  displayName?: string;
+  /** The program's bytes, if the caller already read them. */
+  bytes?: Uint8Array;
+  /** Sysroot where PT_INTERP is looked up (`-L`); without it the interpreter path is used as is. */
+  sysroot?: string;
+}
+
+export function loadProgram(mem: GuestMemory, fs: HostFs, opts: LoadOptions): LoadedImage {
+  const name = opts.displayName ?? opts.path;
+  const elf = parseElf(opts.bytes ?? readHostFile(fs, opts.path, name), name);
+  const ext = loadExtent(elf, name);
+  const bias = elf.header.type === ET_DYN ? PIE_BASE - pageDown(ext.lo) : 0;
+  const program = mapObject(mem, elf, bias);
+  let interp: LoadedImage['interp'];
+  if (elf.interp) {
+    const path = interpreterPath(fs, elf.interp, opts.sysroot);
+    const ielf = parseElf(readHostFile(fs, path), path);
+    const iext = loadExtent(ielf, path);
+    const span = pageUp(iext.hi) - pageDown(iext.lo);
+    const base = ielf.header.type === ET_DYN ? mem.findFree(span, MMAP_BASE) : pageDown(iext.lo);
+    if (base < 0) throw new LoadError(`${path}: no room for the dynamic linker`);
+    const ibias = ielf.header.type === ET_DYN ? base - pageDown(iext.lo) : 0;
+    interp = { ...mapObject(mem, ielf, ibias), path };
+  }
+  const programEntry = elf.header.entry + bias;
+  return {
+    program,
+    interp,
+    entry: interp ? interp.elf.header.entry + interp.bias : programEntry,
+    programEntry,
+    phdr: phdrAddress(elf, bias),
+    phent: elf.header.phentsize,
+    phnum: elf.header.phnum,
+    interpBase: interp ? interp.start : 0,
+    brkStart: program.end,
+    symbols: interp
+      ? SymbolTable.merge(elf.symbols.rebased(bias), interp.elf.symbols.rebased(interp.bias))
+      : elf.symbols.rebased(bias),
+  };
+}
+
+/** QEMU's -L rule for PT_INTERP: the copy under the sysroot if there is one, else the path itself. */
+function interpreterPath(fs: HostFs, interp: string, sysroot?: string): string {
+  if (sysroot) {
+    const p = sysroot.replace(/\/+$/, '') + interp;
+    try { fs.stat(p, true); return p; } catch { /* fall back to the plain path */ }
+  }
+  return interp;
+}

@@ -1,0 +1,131 @@
+// Process-wide syscalls: exit/exit_group, identity (pid, tid, uid …), uname, resource
+// limits, CPU affinity, riscv_hwprobe, and the single-thread forms of set_tid_address,
+// set_robust_list and futex.
+
+import { encodeUtsname, u64le } from '../abi';
+import { EAGAIN, EINTR, EINVAL, ENOSYS, ESRCH, ETIMEDOUT } from '../errno';
+import type { LinuxKernel } from '../kernel';
+import type { SyscallDef } from './types';
+
+export const UTSNAME = {
+  sysname: 'Linux', nodename: 'tbscope', release: '6.1.0', version: '#1 SMP tbscope', machine: 'riscv64', domainname: '(none)',
+};
+
+const RLIM_INFINITY = 0xffffffffffffffffn;
+/** Soft and hard limits the guest sees (RLIMIT_* numbers from asm-generic/resource.h). */
+function rlimit(resource: number): [bigint, bigint] {
+  switch (resource) {
+    case 3: return [8n << 20n, RLIM_INFINITY]; // RLIMIT_STACK: the 8 MiB stack we map
+    case 4: return [0n, RLIM_INFINITY];        // RLIMIT_CORE
+    case 7: return [1024n, 4096n];             // RLIMIT_NOFILE: the fd table size
+    default: return [RLIM_INFINITY, RLIM_INFINITY];
+  }
+}
+
+function writeRlimit(k: LinuxKernel, addr: number, resource: number): void {
+  const [cur, max] = rlimit(resource);
+  const b = new Uint8Array(16);
+  b.set(u64le(cur), 0); b.set(u64le(max), 8);
+  k.writeBytes(addr, b);
+}
+
+function prlimit64(k: LinuxKernel): number {
+  const pid = k.i(0), resource = k.i(1), oldAddr = k.u(3);
+  if (pid !== 0 && pid !== k.pid) return -ESRCH;
+  if (resource < 0 || resource > 15) return -EINVAL;
+  // New limits are accepted and forgotten: nothing here enforces them.
+  if (oldAddr) writeRlimit(k, oldAddr, resource);
+  return 0;
+}
+
+/** riscv_hwprobe keys (asm/hwprobe.h) answered for an RV64GC hart. */
+function hwprobe(k: LinuxKernel): number {
+  const pairs = k.u(0), count = k.u(1);
+  if (k.u(4) !== 0) return -EINVAL;
+  for (let i = 0; i < count; i++) {
+    const at = pairs + 16 * i;
+    const key = Number(k.mem.readU64(at));
+    let value: bigint;
+    switch (key) {
+      case 0: case 1: case 2: value = 0n; break; // mvendorid, marchid, mimpid
+      case 3: value = 1n; break;                 // BASE_BEHAVIOR_IMA
+      case 4: value = 1n | 2n; break;            // IMA_EXT_0: FD, C
+      case 5: value = 0n; break;                 // CPUPERF_0: misaligned speed unknown
+      default: k.mem.writeU64(at, -1n); value = 0n;
+    }
+    k.mem.writeU64(at + 8, value);
+  }
+  return 0;
+}
+
+function futex(k: LinuxKernel): number {
+  const uaddr = k.u(0), op = k.i(1) & 0x7f, val = k.i(2), timeout = k.u(3);
+  switch (op) {
+    case 0: case 9: // FUTEX_WAIT, FUTEX_WAIT_BITSET
+      if ((k.mem.readU32(uaddr) | 0) !== val) return -EAGAIN;
+      // One thread: nobody can wake us. A timed wait times out; an untimed one reports a
+      // spurious wake-up (callers re-check) instead of hanging the emulator.
+      return timeout ? -ETIMEDOUT : -EINTR;
+    case 1: case 10: case 3: case 4: case 5: // WAKE, WAKE_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP
+      return 0;
+    default: return -ENOSYS;
+  }
+}
+
+function sysinfo(k: LinuxKernel): number {
+  const b = new Uint8Array(112);
+  const dv = new DataView(b.buffer);
+  dv.setBigInt64(0, k.monotonicNs() / 1000000000n, true); // uptime
+  dv.setBigUint64(32, 1n << 32n, true);  // totalram
+  dv.setBigUint64(40, 1n << 31n, true);  // freeram
+  dv.setUint16(80, 1, true);             // procs
+  dv.setUint32(104, 1, true);            // mem_unit
+  k.writeBytes(k.u(0), b);
+  return 0;
+}
+
+export const processSyscalls: SyscallDef[] = [
+  { nr: 93, name: 'exit', args: 'd', fn: (k) => ({ kind: 'exit', code: k.i(0) & 0xff }) },
+  { nr: 94, name: 'exit_group', args: 'd', fn: (k) => ({ kind: 'exit', code: k.i(0) & 0xff }) },
+  { nr: 160, name: 'uname', args: 'p', fn: (k) => { k.writeBytes(k.u(0), encodeUtsname(UTSNAME)); return 0; } },
+  { nr: 172, name: 'getpid', args: '', fn: (k) => k.pid },
+  { nr: 173, name: 'getppid', args: '', fn: (k) => k.ppid },
+  { nr: 178, name: 'gettid', args: '', fn: (k) => k.pid },
+  { nr: 174, name: 'getuid', args: '', fn: () => 0 },
+  { nr: 175, name: 'geteuid', args: '', fn: () => 0 },
+  { nr: 176, name: 'getgid', args: '', fn: () => 0 },
+  { nr: 177, name: 'getegid', args: '', fn: () => 0 },
+  { nr: 155, name: 'getpgid', fn: (k) => k.pid },
+  { nr: 157, name: 'setsid', fn: (k) => k.pid },
+  { nr: 96, name: 'set_tid_address', fn: (k) => { k.clearChildTid = k.u(0); return k.pid; } },
+  // qemu-riscv64 answers ENOSYS on purpose (glibc copes); doing the same keeps guest
+  // instruction counts equal to QEMU's, which the plugin tests compare.
+  { nr: 99, name: 'set_robust_list', fn: () => -ENOSYS },
+  { nr: 293, name: 'rseq', fn: () => -ENOSYS },
+  { nr: 261, name: 'prlimit64', fn: prlimit64 },
+  { nr: 163, name: 'getrlimit', fn: (k) => { writeRlimit(k, k.u(1), k.i(0)); return 0; } },
+  { nr: 164, name: 'setrlimit', fn: () => 0 },
+  {
+    nr: 123, name: 'sched_getaffinity', fn: (k) => {
+      const pid = k.i(0), len = k.u(1);
+      if (pid !== 0 && pid !== k.pid) return -ESRCH;
+      if (len < 8 || len % 8) return -EINVAL;
+      k.writeBytes(k.u(2), u64le(1)); // one CPU: cpu 0
+      return 8;
+    },
+  },
+  { nr: 122, name: 'sched_setaffinity', fn: () => 0 },
+  { nr: 124, name: 'sched_yield', fn: () => 0 },
+  { nr: 258, name: 'riscv_hwprobe', fn: hwprobe },
+  { nr: 98, name: 'futex', fn: futex },
+  { nr: 165, name: 'getrusage', fn: (k) => { k.writeBytes(k.u(1), new Uint8Array(144)); return 0; } },
+  { nr: 179, name: 'sysinfo', fn: sysinfo },
+  {
+    nr: 167, name: 'prctl', fn: (k) => {
+      const opt = k.i(0);
+      if (opt === 15) return 0; // PR_SET_NAME
+      if (opt === 16) { k.writeBytes(k.u(1), new TextEncoder().encode('tbscope-guest\0')); return 0; } // PR_GET_NAME
+      return -EINVAL;
+    },
+  },
+];

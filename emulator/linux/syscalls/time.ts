@@ -1,0 +1,72 @@
+// Clocks, sleeping and randomness. Sleeps never block the host (the emulator may be serving a
+// debugger between slices): they advance a virtual offset added to every clock instead, so the
+// guest still sees the time it asked to wait pass. In deterministic mode the clocks derive
+// from the retired-instruction count (kernel.ts) and random bytes from a fixed seed.
+
+import { decodeTimespec, encodeTimespec, encodeTimeval } from '../abi';
+import { EINVAL } from '../errno';
+import type { LinuxKernel } from '../kernel';
+import type { SyscallDef } from './types';
+
+const NS = 1000000000n;
+
+/** Current value of a Linux clock id, or undefined for an unknown clock. */
+export function clockNs(k: LinuxKernel, id: number): bigint | undefined {
+  switch (id) {
+    case 0: case 5: return k.realtimeNs() + k.sleptNs;                 // REALTIME, REALTIME_COARSE
+    case 1: case 4: case 6: case 7: return k.monotonicNs() + k.sleptNs; // MONOTONIC(_RAW/_COARSE), BOOTTIME
+    case 2: case 3: return k.cpuTimeNs();                               // PROCESS/THREAD_CPUTIME_ID
+    default: return undefined;
+  }
+}
+
+function sleepFor(k: LinuxKernel, reqAddr: number, absoluteClock?: number): number {
+  const { sec, nsec } = decodeTimespec(k.readBytes(reqAddr, 16));
+  if (sec < 0n || nsec < 0n || nsec >= NS) return -EINVAL;
+  let ns = sec * NS + nsec;
+  if (absoluteClock !== undefined) ns -= clockNs(k, absoluteClock) ?? 0n;
+  if (ns > 0n) k.sleptNs += ns;
+  return 0;
+}
+
+export const timeSyscalls: SyscallDef[] = [
+  {
+    nr: 113, name: 'clock_gettime', args: 'CP', ret: 'ts1', fn: (k) => {
+      const t = clockNs(k, k.i(0));
+      if (t === undefined) return -EINVAL;
+      k.writeBytes(k.u(1), encodeTimespec(t));
+      return 0;
+    },
+  },
+  {
+    nr: 114, name: 'clock_getres', args: 'CP', ret: 'ts1', fn: (k) => {
+      if (clockNs(k, k.i(0)) === undefined) return -EINVAL;
+      if (k.u(1)) k.writeBytes(k.u(1), encodeTimespec(1n));
+      return 0;
+    },
+  },
+  {
+    nr: 169, name: 'gettimeofday', args: 'PP', fn: (k) => {
+      if (k.u(0)) k.writeBytes(k.u(0), encodeTimeval(clockNs(k, 0)!));
+      if (k.u(1)) k.writeBytes(k.u(1), new Uint8Array(8)); // struct timezone: UTC
+      return 0;
+    },
+  },
+  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, k.u(0)) },
+  {
+    nr: 115, name: 'clock_nanosleep', args: 'CdTP', fn: (k) => {
+      const id = k.i(0);
+      if (clockNs(k, id) === undefined) return -EINVAL;
+      return sleepFor(k, k.u(2), k.i(1) & 1 ? id : undefined); // TIMER_ABSTIME
+    },
+  },
+  {
+    nr: 278, name: 'getrandom', args: 'puu', fn: (k) => {
+      if (k.i(2) & ~7) return -EINVAL;
+      const buf = new Uint8Array(Math.min(k.u(1), 33554431));
+      k.randomBytes(buf);
+      k.writeBytes(k.u(0), buf);
+      return buf.length;
+    },
+  },
+];

@@ -1,0 +1,327 @@
+// The Machine: one RV64 hart, its guest memory, the TB cache and the run loop that looks TBs up
+// (translating on a miss), runs them and turns what they return into StopReasons. The Linux layer
+// drives it (syscallHandler), the debugger uses breakpoints/singleStep/run budgets/requestPause,
+// plugins install translateHook and flush(), the CLI uses onTranslate (-d in_asm) and onExec
+// (-d exec). Breakpoints and stepping select TB flavours (cache key pc + flags), never a full flush.
+
+import { CpuState } from './cpu/state';
+import type { Insn } from './isa/insn';
+import { Memory } from './memory/memory';
+import type { StopReason } from './stop';
+import { TbCache } from './tcg/cache';
+import { compileTb, generateTb, linkEnv, type CodegenEnv } from './tcg/codegen';
+import type { FpHelperFn } from './tcg/gen-sys';
+import type { MemValueSlot, TranslateHook } from './tcg/instrument';
+import { TbFlags, TbStatus, TranslationBlock } from './tcg/tb';
+import { formBlock, MAX_TB_INSNS, type FormedBlock } from './tcg/translate';
+import { generateRegion, Region, REGION_MAX_INSNS, REGION_MAX_TBS, successors } from './tcg/region';
+import { hasCallbacks } from './tcg/codegen';
+import { fpHelpers } from './tcg/fp-link';
+
+export interface MachineOptions {
+  /** QEMU's -one-insn-per-tb. */
+  oneInsnPerTb?: boolean;
+  /** Size limit of a TB (default 512, QEMU's TCG_MAX_INSNS). */
+  maxTbInsns?: number;
+}
+
+export interface MachineStats {
+  tbsTranslated: number;
+  tbsInvalidated: number;
+  flushes: number;
+}
+
+/** A Set of breakpoint addresses that drops translated code covering an address when it is added. */
+class BreakpointSet extends Set<number> {
+  onAdd?: (pc: number) => void;
+  override add(pc: number): this {
+    if (!this.has(pc)) { super.add(pc); this.onAdd?.(pc); }
+    return this;
+  }
+}
+
+export class Machine {
+  readonly cpu = new CpuState(0);
+  readonly mem = new Memory();
+  /** Called at ecall with cpu.pc at the ecall; return undefined to continue after it. */
+  syscallHandler?: (m: Machine) => StopReason | undefined;
+  /** Plugins' tb_trans: consulted at every translation. Changing it requires flush(). */
+  translateHook?: TranslateHook;
+  /** Called after each translation (-d in_asm, the TB view). */
+  onTranslate?: (tb: TranslationBlock) => void;
+  /** Filled by generated code before memory callbacks run (qemu_plugin_mem_get_value); plugins may supply their own slot. */
+  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0 };
+  /** The time CSR (rdtime); default: the instruction count, so runs stay deterministic. */
+  readTime: () => number = () => this.cpu.instret;
+  /** Breakpoint addresses: execution stops before the instruction at such a pc. */
+  readonly breakpoints: Set<number>;
+  /** Stop after every instruction ({kind:'step'}). */
+  singleStep = false;
+  /** Group hot TBs into regions (one function, registers in locals across TBs). Off: one call per TB. */
+  regions = true;
+  /** Executions after which a TB that is in no region gets one built around it. */
+  regionThreshold = 50;
+  readonly stats: MachineStats & { regionsBuilt: number };
+
+  private readonly cache: TbCache;
+  private readonly env: CodegenEnv;
+  private readonly oneInsn: boolean;
+  private readonly maxTbInsns: number;
+  private traceHook?: (tb: TranslationBlock) => void;
+  private seq = 0;
+  private pauseRequested = false;
+  private exitRequested = false;
+  /** Work to run at the next TB boundary (plugin uninstall/reset), see requestExit(). */
+  private pendingWork: (() => void)[] = [];
+
+  constructor(opts: MachineOptions = {}) {
+    this.oneInsn = !!opts.oneInsnPerTb;
+    this.maxTbInsns = Math.max(1, Math.min(opts.maxTbInsns ?? MAX_TB_INSNS, MAX_TB_INSNS));
+    this.cache = new TbCache(this.mem);
+    const cache = this.cache;
+    this.stats = { tbsTranslated: 0, flushes: 0, regionsBuilt: 0, get tbsInvalidated() { return cache.invalidated; } };
+    const bps = new BreakpointSet();
+    // A breakpoint inside an existing TB: drop those TBs so the address becomes a TB start.
+    // A TB starting there may be chained into inside a region: drop those regions.
+    bps.onAdd = (pc) => {
+      for (const tb of this.cache.covering(pc)) {
+        if (tb.pc !== pc) this.cache.drop(tb);
+        else for (const r of [...tb.inRegions]) this.cache.dropRegion(r);
+      }
+    };
+    this.breakpoints = bps;
+    this.env = linkEnv({
+      S: this.cpu, X: this.cpu.x, FR: this.cpu.f, M: this.mem, R: this.mem.R, W: this.mem.W,
+      MV: this.memValue, TIME: () => this.readTime(), TRACE: (tb) => this.traceHook?.(tb as TranslationBlock),
+      VCPU: this.cpu.index, budget: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
+    });
+  }
+
+  /** -d exec: called with each TB as it starts executing (only TBs translated while set carry the call). */
+  get onExec(): ((tb: TranslationBlock) => void) | undefined { return this.traceHook; }
+  set onExec(fn: ((tb: TranslationBlock) => void) | undefined) { this.traceHook = fn; }
+
+  addBreakpoint(pc: number): void { this.breakpoints.add(pc); }
+  removeBreakpoint(pc: number): void { this.breakpoints.delete(pc); }
+
+  /** Makes run() return {kind:'pause'} at the next TB boundary. */
+  requestPause(): void { this.pauseRequested = true; }
+
+  /** Leaves generated code at the next TB boundary and runs `work` there (plugins' requestExit). */
+  requestExit(work?: () => void): void {
+    if (work) this.pendingWork.push(work);
+    this.exitRequested = true;
+  }
+
+  invalidateRange(addr: number, len: number): void {
+    this.cache.invalidateRange(addr, len);
+  }
+
+  flush(): void {
+    this.cache.flush();
+    this.stats.flushes++;
+  }
+
+  tbs(): Iterable<TranslationBlock> { return this.cache.all(); }
+
+  /** The TB that starts at pc in the current flavour (or any flavour), if translated. */
+  tbAt(pc: number): TranslationBlock | undefined {
+    const tb = this.cache.get(pc, this.baseFlags());
+    if (tb) return tb;
+    for (const t of this.cache.all()) if (t.pc === pc) return t;
+    return undefined;
+  }
+
+  /** The instruction being executed at pc according to translated code, if any (for fault reports). */
+  insnAt(pc: number): Insn | undefined {
+    for (const tb of this.cache.covering(pc)) for (const i of tb.insns) if (i.pc === pc) return i;
+    return undefined;
+  }
+
+  private baseFlags(): number {
+    return (this.singleStep || this.oneInsn ? TbFlags.ONE_INSN : 0)
+      | (this.translateHook ? TbFlags.INSTRUMENTED : 0)
+      | (this.traceHook ? TbFlags.EXEC_TRACE : 0);
+  }
+
+  /** Finds or translates the TB for (pc, flags). */
+  private lookup(pc: number, flags: number): TranslationBlock {
+    const tb = this.cache.get(pc, flags);
+    if (tb) { this.cache.jc[TbCache.slot(pc)] = tb; return tb; }
+    return this.translate(pc, flags);
+  }
+
+  /**
+   * Near the end of a budget: a cached TB that fits, else a one-instruction TB, so the budget
+   * stops exactly without translating full TBs at every pc of the last stretch.
+   */
+  private budgetTb(pc: number, flags: number, remaining: number): TranslationBlock {
+    const tb = this.cache.get(pc, flags);
+    if (tb) return tb.insns.length <= remaining ? tb : this.lookup(pc, flags | TbFlags.ONE_INSN);
+    // Forming is cheap next to compiling: translate the normal TB only if it fits.
+    const max = flags & TbFlags.ONE_INSN ? 1 : this.maxTbInsns;
+    if (this.form(pc, Math.min(max, remaining + 1)).insns.length <= remaining) return this.translate(pc, flags);
+    return this.lookup(pc, flags | TbFlags.ONE_INSN);
+  }
+
+  private form(pc: number, max: number): FormedBlock {
+    const bps = this.breakpoints;
+    return formBlock(this.mem, pc, max, (a) => bps.size !== 0 && bps.has(a));
+  }
+
+  private translate(pc: number, flags: number): TranslationBlock {
+    const formed = this.form(pc, flags & TbFlags.ONE_INSN ? 1 : this.maxTbInsns);
+    const instr = this.translateHook && !formed.trap
+      ? this.translateHook({ pc, insns: formed.insns, flags }) : undefined;
+    const tb = new TranslationBlock(pc, flags, formed.size, formed.insns, ++this.seq, instr, formed.trap);
+    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap: formed.trap }, this.env.fp, this.cpu.index);
+    tb.source = gen.source;
+    tb.consts = gen.consts;
+    tb.fn = compileTb(gen);
+    this.cache.add(tb);
+    this.stats.tbsTranslated++;
+    this.onTranslate?.(tb);
+    return tb;
+  }
+
+  /**
+   * Runs guest code until something stops it. `maxInsns` bounds the instructions retired in this
+   * call (stopping exactly there, {kind:'budget'}). Resuming at a breakpoint executes that
+   * instruction; every other breakpoint stops before its instruction.
+   */
+  run(opts: { maxInsns?: number } = {}): StopReason {
+    const cpu = this.cpu, jc = this.cache.jc, bps = this.breakpoints, env = this.env;
+    const limit = opts.maxInsns !== undefined ? cpu.instret + opts.maxInsns : Infinity;
+    const flags = this.baseFlags();
+    const step = this.singleStep;
+    // Regions only for plain TBs: one-insn/step and exec-trace flavours go through the loop each time.
+    const regionFlags = flags & (TbFlags.ONE_INSN | TbFlags.EXEC_TRACE) ? -1 : flags;
+    let resuming = true;
+    let prev: TranslationBlock | null = null;
+    for (;;) {
+      if (this.pauseRequested || this.exitRequested) {
+        const r = this.serviceRequests();
+        if (r) return r;
+      }
+      const pc = cpu.pc;
+      if (bps.size !== 0 && !resuming && bps.has(pc)) return { kind: 'breakpoint', pc };
+      resuming = false;
+      if (cpu.instret >= limit) return { kind: 'budget', pc };
+      let tb = jc[(pc >>> 1) & 16383];
+      if (tb === null || tb.pc !== pc || tb.flags !== flags || !tb.valid) {
+        tb = limit - cpu.instret < this.maxTbInsns ? this.budgetTb(pc, flags, limit - cpu.instret) : this.lookup(pc, flags);
+      } else if (limit !== Infinity && tb.insns.length > limit - cpu.instret) {
+        tb = this.lookup(pc, flags | TbFlags.ONE_INSN);
+      }
+      if (prev !== null) prev.lastNext = pc;
+      let st: number;
+      const rg = tb.region;
+      if (rg !== null) {
+        env.budget = limit === Infinity ? 0x40000000 : limit - cpu.instret;
+        rg.entries++;
+        st = rg.fn(env, rg as unknown as TranslationBlock);
+      } else {
+        st = this.exec(tb);
+        if (tb.execCount >= this.regionThreshold && this.regions && tb.flags === regionFlags && tb.valid) this.buildRegion(tb);
+      }
+      prev = rg === null ? tb : null;
+      if (st !== TbStatus.NEXT) {
+        prev = null;
+        const r = this.status(st, tb);
+        if (r) return r;
+      }
+      if (step) return { kind: 'step', pc: cpu.pc };
+    }
+  }
+
+  /**
+   * Groups `hot` and the translated TBs reachable from it through static successors (that have
+   * run, share its flavour, call no plugin callbacks and start at no breakpoint) into a region.
+   */
+  private buildRegion(hot: TranslationBlock): void {
+    const members: TranslationBlock[] = [];
+    const seen = new Set<number>();
+    const queue = [hot];
+    let insns = 0;
+    while (queue.length && members.length < REGION_MAX_TBS) {
+      const tb = queue.shift()!;
+      if (seen.has(tb.pc)) continue;
+      seen.add(tb.pc);
+      if (!tb.valid || tb.trap || tb.flags !== hot.flags || hasCallbacks(tb.instrumentation) || this.breakpoints.has(tb.pc)) continue;
+      if (insns + tb.insns.length > REGION_MAX_INSNS) continue;
+      members.push(tb);
+      insns += tb.insns.length;
+      for (const pc of successors(tb)) {
+        const next = this.cache.get(pc, hot.flags);
+        if (next && next.execCount > 0 && !seen.has(pc)) queue.push(next);
+      }
+    }
+    if (members.length === 0 || members[0] !== hot) return;
+    const r = new Region(members);
+    const gen = generateRegion(members, this.env.fp, this.cpu.index);
+    r.source = gen.source;
+    r.consts = gen.consts;
+    r.fn = compileTb({ source: gen.source, consts: gen.consts, helpers: [] });
+    this.cache.addRegion(r);
+    this.stats.regionsBuilt++;
+  }
+
+  /** Runs one TB; a plugin's set_pc (thrown from a callback) resumes at its pc. */
+  private exec(tb: TranslationBlock): number {
+    try {
+      return tb.fn(this.env, tb);
+    } catch (e) {
+      const setPc = e as { constructor?: { name?: string }; pc?: unknown };
+      if (setPc && setPc.constructor?.name === 'PluginSetPc' && typeof setPc.pc === 'number') {
+        this.cpu.pc = setPc.pc;
+        return TbStatus.NEXT;
+      }
+      throw e;
+    }
+  }
+
+  private serviceRequests(): StopReason | undefined {
+    if (this.exitRequested) {
+      this.exitRequested = false;
+      const work = this.pendingWork.splice(0);
+      for (const w of work) w();
+    }
+    if (this.pauseRequested) {
+      this.pauseRequested = false;
+      return { kind: 'pause', pc: this.cpu.pc };
+    }
+    return undefined;
+  }
+
+  /** Turns a TB's non-NEXT status into a stop, or handles it and returns undefined to go on. */
+  private status(st: number, tb: TranslationBlock): StopReason | undefined {
+    const cpu = this.cpu, pc = cpu.pc;
+    switch (st) {
+      case TbStatus.ECALL: {
+        if (!this.syscallHandler) return { kind: 'syscall', pc, nr: cpu.getXSigned(17) };
+        const r = this.syscallHandler(this);
+        if (r) return r;
+        if (cpu.pc === pc) cpu.pc = pc + 4;
+        return undefined;
+      }
+      case TbStatus.EBREAK:
+        return { kind: 'ebreak', pc };
+      case TbStatus.MEM_FAULT: {
+        const addr = this.mem.faultAddr;
+        return { kind: 'signal', signo: 11, pc, addr, message: `Segmentation fault: access to 0x${addr.toString(16)} at pc 0x${pc.toString(16)}` };
+      }
+      case TbStatus.FETCH_FAULT: {
+        const addr = tb.trap?.kind === 'fetch' ? tb.trap.addr : pc;
+        return { kind: 'signal', signo: 11, pc, addr, message: `Segmentation fault: instruction fetch at 0x${addr.toString(16)}` };
+      }
+      case TbStatus.ILLEGAL: {
+        const raw = tb.trap?.kind === 'illegal' ? tb.trap.raw : (tb.insns.find((i) => i.pc === pc)?.raw ?? 0);
+        return { kind: 'signal', signo: 4, pc, insn: raw, message: `Illegal instruction 0x${raw.toString(16)} at pc 0x${pc.toString(16)}` };
+      }
+      default:
+        throw new Error(`tbscope: TB at 0x${tb.pc.toString(16)} returned unknown status ${st}`);
+    }
+  }
+}
+
+export { TranslationBlock };

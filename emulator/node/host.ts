@@ -1,0 +1,169 @@
+// HostServices on Node: guest files through node:fs (sync calls — syscalls are synchronous),
+// real clocks and crypto randomness, stdio on the process's own fds unless the caller captures
+// them. The only place in emulator/ that touches node:fs. `confineRoot` limits guest file
+// access to one folder (plus read-only `readRoots`, e.g. the sysroot): anything else is EACCES.
+// The loader's readFile (program, interpreter) is not confined: the user picked those files.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomFillSync } from 'node:crypto';
+import { isatty } from 'node:tty';
+import { constants as osConstants } from 'node:os';
+import { HostError, type HostFile, type HostFs, type HostServices, type HostStat } from '../host';
+import { fifoStat } from '../linux/abi';
+
+export interface NodeHostOptions {
+  /** Guest file access is confined to this folder (EACCES outside). */
+  confineRoot?: string;
+  /** Extra folders the guest may read (not write) when confined, e.g. the sysroot. */
+  readRoots?: string[];
+  /** Fixed clocks and random bytes (the Linux layer has its own deterministic mode too). */
+  deterministic?: boolean;
+  /** Capture guest output / diagnostics; defaults write to fds 1 and 2. */
+  stdout?: (data: Uint8Array) => void;
+  stderr?: (data: Uint8Array) => void;
+  log?: (line: string) => void;
+  /** Guest stdin; default reads fd 0 (EOF when unreadable). */
+  stdin?: (buf: Uint8Array) => number;
+  /** Working directory the guest starts in (default process.cwd()). */
+  cwd?: string;
+}
+
+const ERRNO = osConstants.errno as Record<string, number>;
+
+/** Runs a node:fs call, converting its error into HostError with the Linux errno. */
+function sys<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err.code === 'string' && ERRNO[err.code] !== undefined) throw new HostError(ERRNO[err.code], err.message);
+    if (err && typeof err.errno === 'number') throw new HostError(Math.abs(err.errno), err.message);
+    throw e;
+  }
+}
+
+// Linux open(2) flag bits (what the guest passes) → this host's fs.constants.
+const OPEN_FLAG_MAP: [number, keyof typeof fs.constants][] = [
+  [0o100, 'O_CREAT'], [0o200, 'O_EXCL'], [0o400, 'O_NOCTTY'], [0o1000, 'O_TRUNC'], [0o2000, 'O_APPEND'],
+  [0o4000, 'O_NONBLOCK'], [0o200000, 'O_DIRECTORY'], [0o400000, 'O_NOFOLLOW'], [0o4010000, 'O_SYNC'],
+];
+
+function hostOpenFlags(linux: number): number {
+  const acc = linux & 3;
+  let f = acc === 1 ? fs.constants.O_WRONLY : acc === 2 ? fs.constants.O_RDWR : fs.constants.O_RDONLY;
+  for (const [bit, name] of OPEN_FLAG_MAP) if ((linux & bit) === bit && fs.constants[name] !== undefined) f |= fs.constants[name] as number;
+  return f;
+}
+
+function toHostStat(s: fs.BigIntStats): HostStat {
+  return {
+    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink), uid: Number(s.uid),
+    gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size), blksize: Number(s.blksize), blocks: Number(s.blocks),
+    atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs,
+  };
+}
+
+class NodeFile implements HostFile {
+  constructor(readonly fd: number) {}
+  read(buf: Uint8Array, position: number | null): number { return sys(() => fs.readSync(this.fd, buf, 0, buf.length, position)); }
+  write(buf: Uint8Array, position: number | null): number { return sys(() => fs.writeSync(this.fd, buf, 0, buf.length, position)); }
+  close(): void { sys(() => fs.closeSync(this.fd)); }
+}
+
+/** Path confinement: realpath of the path (or of its nearest existing parent) must lie inside a root. */
+class Confinement {
+  private readonly write: string[];
+  private readonly read: string[];
+  constructor(root: string, readRoots: string[]) {
+    const real = (p: string): string => { try { return fs.realpathSync(p); } catch { return path.resolve(p); } };
+    this.write = [real(root)];
+    this.read = [...this.write, ...readRoots.map(real)];
+  }
+  check(p: string, forWrite: boolean): string {
+    let probe = path.resolve(p);
+    let suffix = '';
+    // Resolve symlinks in the existing part so a link cannot lead outside the root.
+    for (;;) {
+      try { probe = fs.realpathSync(probe) + suffix; break; } catch {
+        const parent = path.dirname(probe);
+        if (parent === probe) break;
+        suffix = '/' + path.basename(probe) + suffix;
+        probe = parent;
+      }
+    }
+    const roots = forWrite ? this.write : this.read;
+    if (!roots.some((r) => probe === r || probe.startsWith(r.endsWith('/') ? r : r + '/'))) throw new HostError(13, `${p}: outside the confined folder`);
+    return p;
+  }
+}
+
+function nodeFs(confine?: Confinement): HostFs {
+  const r = (p: string): string => (confine ? confine.check(p, false) : p);
+  const w = (p: string): string => (confine ? confine.check(p, true) : p);
+  return {
+    open: (p, flags, mode) => {
+      const writes = (flags & 3) !== 0 || (flags & (0o100 | 0o1000)) !== 0;
+      const hp = writes ? w(p) : r(p);
+      return new NodeFile(sys(() => fs.openSync(hp, hostOpenFlags(flags), mode)));
+    },
+    stat: (p, follow) => toHostStat(sys(() => (follow ? fs.statSync(r(p), { bigint: true }) : fs.lstatSync(r(p), { bigint: true })))),
+    fstat: (file) => toHostStat(sys(() => fs.fstatSync((file as NodeFile).fd, { bigint: true }))),
+    readdir: (p) => sys(() => fs.readdirSync(r(p), { withFileTypes: true })).map((d) => {
+      let ino = 0;
+      try { ino = Number(fs.lstatSync(path.join(p, d.name), { bigint: true }).ino); } catch { /* raced away: ino 0 */ }
+      const type = d.isDirectory() ? 4 : d.isFile() ? 8 : d.isSymbolicLink() ? 10 : d.isFIFO() ? 1
+        : d.isCharacterDevice() ? 2 : d.isBlockDevice() ? 6 : d.isSocket() ? 12 : 0;
+      return { name: d.name, ino, type };
+    }),
+    readlink: (p) => sys(() => fs.readlinkSync(r(p))),
+    unlink: (p) => sys(() => fs.unlinkSync(w(p))),
+    rmdir: (p) => sys(() => fs.rmdirSync(w(p))),
+    mkdir: (p, mode) => sys(() => fs.mkdirSync(w(p), { mode })),
+    rename: (from, to) => sys(() => fs.renameSync(w(from), w(to))),
+    access: (p, mode) => sys(() => fs.accessSync(r(p), mode)),
+    // Not confined: only the loader reads whole files (the program and interpreter the *user*
+    // chose); no syscall reaches readFile, so the guest cannot use it to escape.
+    readFile: (p) => new Uint8Array(sys(() => fs.readFileSync(p))),
+  };
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try { off += fs.writeSync(fd, data, off, data.length - off); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
+  const confine = opts.confineRoot ? new Confinement(opts.confineRoot, opts.readRoots ?? []) : undefined;
+  let seed = 0x2545f4914f6cdd1dn;
+  const captured = [!!opts.stdin, !!opts.stdout, !!opts.stderr];
+  return {
+    fs: nodeFs(confine),
+    stdout: opts.stdout ?? ((d) => writeAll(1, d)),
+    stderr: opts.stderr ?? ((d) => writeAll(2, d)),
+    stdin: opts.stdin ?? ((buf) => { try { return fs.readSync(0, buf, 0, buf.length, null); } catch { return 0; } }),
+    realtimeNs: () => (opts.deterministic ? 1704067200n * 1000000000n : BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))),
+    monotonicNs: () => (opts.deterministic ? 1000000000n : process.hrtime.bigint()),
+    randomBytes: (buf) => {
+      if (!opts.deterministic) { randomFillSync(buf); return; }
+      for (let i = 0; i < buf.length; i++) { // xorshift64: fixed bytes for reproducible runs
+        seed ^= (seed << 13n) & 0xffffffffffffffffn; seed ^= seed >> 7n; seed ^= (seed << 17n) & 0xffffffffffffffffn;
+        buf[i] = Number(seed & 0xffn);
+      }
+    },
+    log: opts.log ?? ((line) => writeAll(2, new TextEncoder().encode(line.endsWith('\n') ? line : line + '\n'))),
+    stdioInfo: (fd) => {
+      // Captured streams look like pipes to the guest, as they would under a test harness.
+      if (captured[fd] || opts.deterministic) return { stat: fifoStat(fd + 1), isatty: false };
+      const tty = isatty(fd);
+      const size = tty && fd === 1 && process.stdout.isTTY ? process.stdout.getWindowSize() : undefined;
+      return { stat: toHostStat(fs.fstatSync(fd, { bigint: true })), isatty: tty, cols: size?.[0], rows: size?.[1] };
+    },
+    pid: () => process.pid,
+    cwd: () => opts.cwd ?? process.cwd(),
+  };
+}

@@ -1,0 +1,179 @@
+// Turns a formed TB (its guest instructions and the plugins' instrumentation) into JavaScript
+// source, and compiles it once with `new Function`. The source contains only numbers decoded
+// from guest memory — never guest text. Instrumentation goes in QEMU's order: TB exec callbacks
+// and inline ops first, then per instruction its exec callbacks (conditional ones included),
+// inline ops, the instruction, and its memory callbacks after each successful access (gen-mem).
+// Empty instrumentation produces exactly the code of no instrumentation.
+
+import type { Insn } from '../isa/insn';
+import { ISA, type Mnemonic } from '../isa/table';
+import { R as ARITH_RET, ARITH } from './arith';
+import { Ctx, num } from './ctx';
+import { INT_GEN, type Gen } from './gen-int';
+import { MEM_GEN } from './gen-mem';
+import { fpGen, SYS_GEN, type FpHelperFn } from './gen-sys';
+import { CbFlags, CondOp, type ExecCallback, type InlineOp, type TbInstrumentation } from './instrument';
+import { TbFlags, TbStatus, type TbFunction, type TbTrap } from './tb';
+
+/** Generator per mnemonic: integer, memory and system ones by name, every other F/D one through its FPU helper. */
+const GEN: Record<Mnemonic, Gen> = (() => {
+  const own: Record<string, Gen> = { ...INT_GEN, ...MEM_GEN, ...SYS_GEN };
+  const out = {} as Record<Mnemonic, Gen>;
+  for (const m of Object.keys(ISA) as Mnemonic[]) {
+    out[m] = own[m] ?? (ISA[m].flags.fp ? fpGen(m) : (c: Ctx) => c.emit(c.exitHere(TbStatus.ILLEGAL)));
+  }
+  return out;
+})();
+
+/** What the generated code is linked against (one set per Machine). */
+export interface CodegenEnv {
+  S: unknown;                 // CpuState
+  X: Int32Array;              // cpu.x
+  FR: Int32Array;             // cpu.f
+  M: unknown;                 // Memory (ld/st slow path, flt, faultAddr, rhi)
+  R: (DataView | null)[];     // fast-path read table
+  W: (DataView | null)[];     // fast-path write table
+  MV: unknown;                // MemValueSlot for memory callbacks
+  TIME: () => number;         // the time CSR
+  TRACE: (tb: unknown) => void;  // -d exec hook (only called by EXEC_TRACE TBs)
+  VCPU: number;
+  /** Instructions a region may retire before returning (set by the run loop before each entry). */
+  budget: number;
+  fp: Readonly<Record<string, FpHelperFn>>;
+}
+
+export interface TbSourceInput {
+  pc: number; flags: number; insns: readonly Insn[]; instrumentation?: TbInstrumentation; trap?: TbTrap;
+}
+
+export interface GeneratedTb { source: string; consts: unknown[]; helpers: string[] }
+
+const COND_OPS: Record<number, string> = {
+  [CondOp.EQ]: '===', [CondOp.NE]: '!==', [CondOp.LT]: '<', [CondOp.LE]: '<=', [CondOp.GT]: '>', [CondOp.GE]: '>=',
+};
+
+function isEmpty(ins: TbInstrumentation | undefined): boolean {
+  if (!ins) return true;
+  if (ins.exec.length || ins.inline.length) return false;
+  return ins.insns.every((i) => !i.exec.length && !i.inline.length && !i.mem.length && !i.memInline.length);
+}
+
+/** Exec callbacks then inline ops, for the TB (at its first instruction) or one instruction. */
+function execInstrumentation(c: Ctx, pc: number, cbs: readonly ExecCallback[], inl: readonly InlineOp[]): void {
+  for (const cb of cbs) {
+    let close = '';
+    if (cb.cond) {
+      if (cb.cond.op === CondOp.NEVER) continue;
+      if (cb.cond.op !== CondOp.ALWAYS) {
+        c.emit(`if (${c.entry(cb.cond.entry)} ${COND_OPS[cb.cond.op]} ${cb.cond.imm}n) {`);
+        close = '}';
+      }
+    }
+    if (cb.flags >= CbFlags.R_REGS) c.flush(pc);
+    // With RW_REGS_PC the callback may set the pc (qemu_plugin_set_pc): instret must then be
+    // exact without this instruction, and a changed pc leaves the TB with X as the callback left it.
+    if (cb.flags === CbFlags.RW_REGS_PC && c.k) c.emit(`S.instret += ${c.k};`);
+    c.emit(`${c.konst(cb.fn)}(VCPU, ${c.konst(cb.userdata)});`);
+    if (cb.flags === CbFlags.RW_REGS_PC) {
+      c.emit(`if (S.pc !== ${num(pc)}) return ${TbStatus.NEXT};`);
+      if (c.k) c.emit(`S.instret -= ${c.k};`);
+    }
+    if (cb.flags >= CbFlags.RW_REGS) c.reload();
+    if (close) c.emit(close);
+  }
+  for (const op of inl) {
+    c.emit(`${c.entry(op.entry)} ${op.op === 'add' ? '+=' : '='} ${op.imm}n;`);
+  }
+}
+
+/**
+ * Emits a TB's instrumentation and instructions into c. Returns the expression of the pc the TB
+ * continues at when it runs to its end, or undefined when its last instruction always leaves
+ * (ecall, ebreak).
+ */
+export function emitTbBody(c: Ctx, pc: number, insns: readonly Insn[], instr: TbInstrumentation | undefined): string | undefined {
+  c.nextPc = undefined;
+  if (instr) { c.k = 0; execInstrumentation(c, pc, instr.exec, instr.inline); }
+  insns.forEach((insn, k) => {
+    c.insn = insn; c.k = k; c.instr = instr?.insns[k];
+    c.emit(`// ${insn.pc.toString(16)}: ${insn.op}`);
+    if (c.instr) execInstrumentation(c, insn.pc, c.instr.exec, c.instr.inline);
+    GEN[insn.op](c, insn);
+  });
+  c.instr = undefined;
+  const last = insns[insns.length - 1];
+  if (last.op === 'ecall' || last.op === 'ebreak') return undefined;
+  return c.nextPc ?? num(last.pc + last.size);
+}
+
+/** Instrumentation with something in it, or undefined (so empty == none, byte for byte). */
+export function effectiveInstrumentation(ins: TbInstrumentation | undefined): TbInstrumentation | undefined {
+  return isEmpty(ins) ? undefined : ins;
+}
+
+/** Whether instrumentation calls out of generated code (such TBs stay out of regions). */
+export function hasCallbacks(ins: TbInstrumentation | undefined): boolean {
+  return !!ins && (ins.exec.length > 0 || ins.insns.some((i) => i.exec.length > 0 || i.mem.length > 0));
+}
+
+/** Builds the source of one TB's function. */
+export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelperFn>>, vcpu = 0): GeneratedTb {
+  const c = new Ctx();
+  c.fp = fp;
+  c.vcpu = vcpu;
+  c.emit('TB.execCount++;');
+  if (tb.flags & TbFlags.EXEC_TRACE) c.emit('TRACE(TB);');
+  if (tb.trap) {
+    c.emit(`S.pc = ${num(tb.pc)}; return ${tb.trap.kind === 'illegal' ? TbStatus.ILLEGAL : TbStatus.FETCH_FAULT};`);
+  } else {
+    const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
+    if (next !== undefined) c.emit(c.exit(TbStatus.NEXT, next, tb.insns.length));
+  }
+  return { source: assemble(c, [], c.lines), consts: c.consts, helpers: [...c.helpers] };
+}
+
+/**
+ * Wraps generated lines into a function body: environment and constants fetched once, register
+ * locals loaded, register placeholders (@WBALL@ every used register, @RELOAD@) filled in now
+ * that the whole code is known, and the one exit sequence that writes the dirty registers back.
+ */
+export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
+  const used = [...c.used].sort((a, b) => a - b), dirty = [...c.dirty].sort((a, b) => a - b);
+  const store = (rs: number[]): string => rs.map((r) => `X[${2 * r}] = l${r}; X[${2 * r + 1}] = h${r};`).join(' ');
+  const load = (rs: number[]): string => rs.map((r) => `l${r} = X[${2 * r}]; h${r} = X[${2 * r + 1}];`).join(' ');
+  const body = lines.join('\n')
+    .replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
+    .replace(/@RELOAD@/g, load(used));
+  // Only what the body mentions is fetched from the environment / TB at entry.
+  const envNames = ['S', 'X', 'FR', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
+    .filter((n) => n === 'S' || n === 'X' || new RegExp(`\\b${n}\\b`).test(body));
+  const env = envNames.map((n) => `${n} = E.${n}`);
+  const consts = c.consts.map((_, i) => `K${i} = TB.consts[${i}]`);
+  const helpers = [...c.helpers].map((h) => `${h} = E.H.${h}`);
+  const locals = used.map((r) => `l${r} = X[${2 * r}], h${r} = X[${2 * r + 1}]`);
+  return [
+    '"use strict";',
+    `const ${[...env, ...consts, ...helpers].join(', ')};`,
+    `let ${[...locals, ...extraLets, 'T0 = 0, T1 = 0, T2 = 0, T3 = 0, T4 = 0, T5 = 0, A = 0, AH = 0, V = 0, VH = 0, ST = 0',
+      'XS = 0, XPC = 0, XK = 0', 'PG = null'].join(', ')};`,
+    'out: {',
+    body,
+    '}',
+    `${store(dirty)} S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
+  ].join('\n');
+}
+
+/**
+ * Compiles generated source into the TB's function: `fn(E, TB)` with E the machine's CodegenEnv
+ * (plus the arithmetic helpers as E.H and their second result as E.AR) and TB the block itself.
+ * One function per TB without a factory wrapper: `new Function` costs tens of microseconds per
+ * call here, and a wrapper would make V8 parse the body twice.
+ */
+export function compileTb(gen: GeneratedTb): TbFunction {
+  return new Function('E', 'TB', gen.source) as TbFunction;
+}
+
+/** The environment object generated code reads (built once per Machine). */
+export function linkEnv(env: CodegenEnv): CodegenEnv & { H: typeof ARITH; AR: typeof ARITH_RET } {
+  return { ...env, H: ARITH, AR: ARITH_RET };
+}

@@ -1,0 +1,107 @@
+// Code-generation context for one TB: register locals, temporaries, constants handed to the
+// generated function, exits, and the register flush/reload that plugin callbacks need. The
+// per-instruction generators (gen-int.ts, gen-mem.ts, gen-sys.ts) only talk to this class.
+//
+// Conventions of the generated code: guest register r lives in locals `lR`/`hR` (int32 low/high
+// words), loaded from `X` (cpu.x) at entry; every exit records status, pc and retired count and
+// leaves the `out:` block, after which one shared sequence writes back the registers the code
+// wrote, stores cpu.pc, adds to cpu.instret and returns the TbStatus.
+
+import type { Insn } from '../isa/insn';
+import type { InsnInstrumentation, U64Entry } from './instrument';
+import type { FpHelperFn } from './gen-sys';
+import { TbStatus } from './tb';
+
+const TWO32 = 4294967296;
+
+export class Ctx {
+  readonly lines: string[] = [];
+  /** Registers read or written (loaded at entry). */
+  readonly used = new Set<number>();
+  /** Registers written (stored back at exits). */
+  readonly dirty = new Set<number>();
+  /** Values handed to the factory (callbacks, userdata, scoreboards): referenced as K0, K1 … */
+  readonly consts: unknown[] = [];
+  /** The instruction being generated and how many of the TB's instructions precede it. */
+  insn!: Insn;
+  k = 0;
+  instr?: InsnInstrumentation;
+  /** pc expression the TB continues at when it falls off its end (set by control transfers). */
+  nextPc?: string;
+  /** Helper names the TB uses (destructured from the helper table in the factory). */
+  readonly helpers = new Set<string>();
+  /** vCPU index the TB is translated for (scoreboard entries are index + vcpu * stride). */
+  vcpu = 0;
+  /** FPU helpers by mnemonic (emulator/fpu), called by F/D computational instructions. */
+  fp: Readonly<Record<string, FpHelperFn>> = {};
+
+  emit(line: string): void { this.lines.push(line); }
+
+  /** Source operand: [lo, hi] expressions; x0 reads as constant 0. */
+  r(reg: number): [string, string] {
+    if (reg === 0) return ['0', '0'];
+    this.used.add(reg);
+    return [`l${reg}`, `h${reg}`];
+  }
+
+  /** rd = (lo, hi); both expressions are evaluated before either half is assigned. Writes to x0 vanish. */
+  set(rd: number, lo: string, hi: string): void {
+    if (rd === 0) return;
+    this.used.add(rd); this.dirty.add(rd);
+    // Assign directly unless the high half still needs the old low half of rd.
+    if (new RegExp(`\\bl${rd}\\b`).test(hi)) this.emit(`T0 = ${lo}; T1 = ${hi}; l${rd} = T0; h${rd} = T1;`);
+    else this.emit(`l${rd} = ${lo}; h${rd} = ${hi};`);
+  }
+
+  /** rd = sign-extension of an int32 expression (the *W instructions, lw, slt …). */
+  set32(rd: number, lo: string): void {
+    if (rd === 0) return;
+    this.used.add(rd); this.dirty.add(rd);
+    this.emit(`l${rd} = ${lo}; h${rd} = l${rd} >> 31;`);
+  }
+
+  konst(v: unknown): string {
+    let i = this.consts.indexOf(v);
+    if (i < 0) { i = this.consts.length; this.consts.push(v); }
+    return `K${i}`;
+  }
+
+  /** Element of a scoreboard entry for this vCPU, as `Kn[i]`. */
+  entry(e: U64Entry): string { return `${this.konst(e.array)}[${e.index + this.vcpu * e.stride}]`; }
+
+  helper(name: string): string { this.helpers.add(name); return name; }
+
+  /**
+   * Generating a region (several TBs in one function, see region.ts): exits then add the
+   * instructions retired by earlier TBs of this region run (local N), and stores that hit
+   * translated code set SMC so the region stops chaining into possibly stale code.
+   */
+  region = false;
+
+  /** Code that leaves the TB: pc (an expression), `retired` instructions of this TB done. */
+  exit(status: TbStatus, pc: string, retired: number): string {
+    // One shared exit after the `out:` block (codegen.assemble) writes the registers back:
+    // each exit point only records status, pc and count, which keeps big TBs and regions small.
+    return `{ XS = ${status}; XPC = ${pc}; XK = ${retired}; break out; }`;
+  }
+
+  /** Exit *at* the current instruction (not executed). */
+  exitHere(status: TbStatus): string { return this.exit(status, num(this.insn.pc), this.k); }
+
+  /** Writes every register local back to cpu.x and cpu.pc (before callbacks that may read registers). */
+  flush(pc: number): void { this.emit(`@WBALL@ S.pc = ${num(pc)};`); }
+  /** Reloads register locals after a callback that may have written registers. */
+  reload(): void { this.emit('@RELOAD@'); }
+}
+
+/** A JS number literal for a non-negative integer (pc, addresses). */
+export function num(v: number): string { return String(v); }
+
+/** int32 literal for the low / high word of a non-negative integer < 2^53. */
+export function lo32(v: number): string { return String(v | 0); }
+export function hi32(v: number): string { return String(Math.floor(v / TWO32) | 0); }
+
+/** Expression turning a (lo, hi) pair into an unsigned JS number (exact below 2^53). */
+export function toNum(lo: string, hi: string): string {
+  return `((${hi}) >>> 0) * 4294967296 + ((${lo}) >>> 0)`;
+}

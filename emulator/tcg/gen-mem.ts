@@ -1,0 +1,211 @@
+// Code generators for memory instructions: integer and FP loads/stores, LR/SC and AMOs
+// (RISC-V Unprivileged ISA ch. 2.6, 14, 11.5/12.4), with the inline page-table fast path of
+// emulator/memory/memory.ts and the plugin memory callbacks after each successful access.
+//
+// Fast path: address below 4 GiB (high word 0), page present in R (loads) or W (stores; code
+// pages are absent so self-modifying stores take the slow path) and the access inside the page.
+// Everything else calls mem.ld/mem.st, whose faults come back as values: the TB then exits with
+// MEM_FAULT at this instruction, nothing of it done (registers, instret exact).
+
+import type { Insn } from '../isa/insn';
+import { makeMeminfo } from '../plugins/meminfo';
+import { CbFlags, MemRW } from './instrument';
+import { Ctx, toNum } from './ctx';
+import type { Gen } from './gen-int';
+import { TbStatus } from './tb';
+
+const GETTER = { 1: 'getUint8', 2: 'getUint16', 4: 'getInt32' } as const;
+const SETTER = { 1: 'setUint8', 2: 'setUint16', 4: 'setInt32' } as const;
+
+/** A = rs1 + imm as (A, AH). */
+function effAddr(c: Ctx, i: Insn, imm: number): void {
+  const [l, h] = c.r(i.rs1);
+  if (imm === 0) { c.emit(`A = ${l}; AH = ${h};`); return; }
+  c.emit(`A = (${l} + ${imm | 0}) | 0; AH = (${h} + ${imm >> 31} + ((A >>> 0) < (${l} >>> 0) ? 1 : 0)) | 0;`);
+}
+
+/** Loads `size` bytes at (A, AH) into V (and VH for 8); sizes 1/2 zero-extended, 4 as int32. */
+function load(c: Ctx, size: 1 | 2 | 4 | 8, table = 'R'): void {
+  const inPage = size === 1 ? '' : ` && (A & 4095) <= ${4096 - size}`;
+  const get = size === 8
+    ? 'V = PG.getInt32(A & 4095, true); VH = PG.getInt32((A & 4095) + 4, true);'
+    : `V = PG.${GETTER[size]}(A & 4095, true);`;
+  c.emit(`if (AH === 0 && (PG = ${table}[A >>> 12]) !== null${inPage}) { ${get} }`);
+  const slow = `V = M.ld(A, AH, ${size}); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)}${size === 8 ? ' VH = M.rhi;' : ''}`;
+  c.emit(`else { ${slow} }`);
+}
+
+/**
+ * Stores the value (vlo, vhi) at (A, AH). A store that hits translated code invalidates it in
+ * mem.st, but the running TB goes on with the code it was translated from: QEMU defines
+ * TARGET_HAS_PRECISE_SMC only for x86/s390x, so on RISC-V the rewritten instructions are seen
+ * when their TB is next entered (after fence.i, a branch …), exactly as under qemu-riscv64.
+ * In a region the hit sets SMC, so the region leaves at the end of this TB instead of chaining.
+ */
+function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string): void {
+  const inPage = size === 1 ? '' : ` && (A & 4095) <= ${4096 - size}`;
+  const set = size === 8
+    ? `PG.setInt32(A & 4095, ${vlo}, true); PG.setInt32((A & 4095) + 4, ${vhi}, true);`
+    : `PG.${SETTER[size]}(A & 4095, ${vlo}, true);`;
+  c.emit(`if (AH === 0 && (PG = W[A >>> 12]) !== null${inPage}) { ${set} }`);
+  if (c.region) {
+    c.emit(`else if ((ST = M.st(A, AH, ${size}, ${vlo}, ${vhi})) !== 0) { if (ST === 1) ${c.exitHere(TbStatus.MEM_FAULT)} SMC = 1; }`);
+  } else {
+    c.emit(`else if (M.st(A, AH, ${size}, ${vlo}, ${vhi}) === 1) ${c.exitHere(TbStatus.MEM_FAULT)}`);
+  }
+}
+
+/**
+ * Plugin memory callbacks and inline ops for one successful access of this instruction:
+ * value (vlo, vhi) for qemu_plugin_mem_get_value, QEMU's meminfo, vaddr = (A, AH).
+ */
+function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string): void {
+  const ins = c.instr;
+  if (!ins) return;
+  const info = makeMeminfo(sizeShift, signed, rw === MemRW.W);
+  let first = true;
+  for (const cb of ins.mem) {
+    if (!(cb.rw & rw)) continue;
+    if (first) { c.emit(`MV.lo = ${vlo}; MV.hi = ${vhi}; MV.sizeShift = ${sizeShift};`); first = false; }
+    if (cb.flags >= CbFlags.R_REGS) c.flush(c.insn.pc);
+    c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
+    if (cb.flags >= CbFlags.RW_REGS) c.reload();
+  }
+  for (const op of ins.memInline) {
+    if (!(op.rw & rw)) continue;
+    c.emit(`${c.entry(op.entry)} ${op.op === 'add' ? '+=' : '='} ${op.imm}n;`);
+  }
+}
+
+const log2 = (size: number): number => (size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3);
+
+/** Integer load: sign or zero extension into rd (a load into x0 still faults). */
+function intLoad(size: 1 | 2 | 4 | 8, signed: boolean): Gen {
+  return (c, i) => {
+    effAddr(c, i, i.imm);
+    load(c, size);
+    let lo = 'V', hi = '0';
+    if (size === 8) hi = 'VH';
+    else if (signed) {
+      lo = size === 1 ? '(V << 24) >> 24' : size === 2 ? '(V << 16) >> 16' : 'V';
+      c.emit(`V = ${lo};`); lo = 'V'; hi = 'V >> 31';
+    } else if (size === 4) { hi = '0'; }
+    // QEMU's memops: 8-byte accesses are unsigned (MO_TEUQ), so the meminfo sign bit is clear.
+    memCallbacks(c, MemRW.R, log2(size), signed && size < 8, lo, hi);
+    c.set(i.rd, lo, hi);
+  };
+}
+
+function intStore(size: 1 | 2 | 4 | 8): Gen {
+  return (c, i) => {
+    effAddr(c, i, i.imm);
+    const [l, h] = c.r(i.rs2);
+    store(c, size, l, h);
+    // QEMU's riscv stores use signed memops for sb/sh/sw (MO_SB, MO_TESW, MO_TESL).
+    const vlo = size === 1 ? `(${l}) & 255` : size === 2 ? `(${l}) & 65535` : l;
+    memCallbacks(c, MemRW.W, log2(size), size < 8, vlo, size === 8 ? h : '0');
+  };
+}
+
+function fpLoad(size: 4 | 8): Gen {
+  return (c, i) => {
+    effAddr(c, i, i.imm);
+    load(c, size);
+    const hi = size === 8 ? 'VH' : '-1';   // flw NaN-boxes the single (ch. 12.2)
+    memCallbacks(c, MemRW.R, log2(size), false, 'V', size === 8 ? 'VH' : '0');
+    c.emit(`FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = ${hi};`);
+  };
+}
+
+function fpStore(size: 4 | 8): Gen {
+  return (c, i) => {
+    effAddr(c, i, i.imm);
+    c.emit(`T2 = FR[${2 * i.rs2}]; T3 = FR[${2 * i.rs2 + 1}];`);
+    store(c, size, 'T2', 'T3');
+    memCallbacks(c, MemRW.W, log2(size), false, 'T2', size === 8 ? 'T3' : '0');
+  };
+}
+
+/** lr: a plain load that also records the reservation (address and value, like QEMU's load_res/load_val). */
+function lr(size: 4 | 8): Gen {
+  return (c, i) => {
+    effAddr(c, i, 0);
+    load(c, size);
+    const hi = size === 8 ? 'VH' : 'V >> 31';
+    c.emit(`S.reservation = ${toNum('A', 'AH')}; S.resLo = V; S.resHi = ${hi};`);
+    memCallbacks(c, MemRW.R, log2(size), size === 4, 'V', hi);
+    c.set(i.rd, 'V', hi);
+  };
+}
+
+/**
+ * sc: succeeds when the reservation address matches and memory still holds the reserved value
+ * (QEMU implements it as a cmpxchg, reported to plugins as a read and a write).
+ */
+function sc(size: 4 | 8): Gen {
+  return (c, i) => {
+    effAddr(c, i, 0);
+    const [l, h] = c.r(i.rs2);
+    c.emit(`T4 = 1; if (S.reservation === ${toNum('A', 'AH')}) {`);
+    load(c, size, 'W');
+    const hi = size === 8 ? 'VH' : 'V >> 31';
+    c.emit(`if (V === S.resLo && ${hi} === S.resHi) {`);
+    store(c, size, l, h);
+    c.emit('T4 = 0; }');
+    memCallbacks(c, MemRW.R, log2(size), size === 4, 'V', hi);
+    memCallbacks(c, MemRW.W, log2(size), size === 4, l, size === 8 ? h : '0');
+    c.emit('}');
+    c.emit('S.reservation = -1;');
+    c.set(i.rd, 'T4', '0');
+  };
+}
+
+type AmoOp = (v: [string, string], s: [string, string]) => [string, string];
+const lt = (a: [string, string], b: [string, string], uns: boolean): string => {
+  const hi = uns ? `((${a[1]}) >>> 0) < ((${b[1]}) >>> 0)` : `${a[1]} < ${b[1]}`;
+  return `(${hi} || (${a[1]} === ${b[1]} && ((${a[0]}) >>> 0) < ((${b[0]}) >>> 0)))`;
+};
+const pick = (cond: string, a: [string, string], b: [string, string]): [string, string] =>
+  [`(${cond} ? ${a[0]} : ${b[0]})`, `(${cond} ? ${a[1]} : ${b[1]})`];
+
+const AMO_OPS: Record<string, AmoOp> = {
+  swap: (_v, s) => s,
+  add: (v, s) => ['(V + ' + s[0] + ') | 0', `(VH + ${s[1]} + ((((V + ${s[0]}) | 0) >>> 0) < (V >>> 0) ? 1 : 0)) | 0`],
+  xor: (v, s) => [`${v[0]} ^ ${s[0]}`, `${v[1]} ^ ${s[1]}`],
+  and: (v, s) => [`${v[0]} & ${s[0]}`, `${v[1]} & ${s[1]}`],
+  or: (v, s) => [`${v[0]} | ${s[0]}`, `${v[1]} | ${s[1]}`],
+  min: (v, s) => pick(lt(v, s, false), v, s),
+  max: (v, s) => pick(lt(v, s, false), s, v),
+  minu: (v, s) => pick(lt(v, s, true), v, s),
+  maxu: (v, s) => pick(lt(v, s, true), s, v),
+};
+
+/** AMO: read (through the write table: the page must be writable), combine, write back, rd = old value. */
+function amo(name: string, size: 4 | 8): Gen {
+  const op = AMO_OPS[name];
+  return (c, i) => {
+    effAddr(c, i, 0);
+    load(c, size, 'W');
+    if (size === 4) c.emit('VH = V >> 31;');
+    let [sl, sh] = c.r(i.rs2);
+    if (size === 4) { c.emit(`T3 = ${sl};`); sl = 'T3'; sh = '(T3 >> 31)'; }
+    const [nl, nh] = op(['V', 'VH'], [sl, sh]);
+    c.emit(`T2 = ${nl}; T5 = ${nh};`);
+    store(c, size, 'T2', 'T5');
+    memCallbacks(c, MemRW.R, log2(size), size === 4, 'V', 'VH');
+    memCallbacks(c, MemRW.W, log2(size), size === 4, 'T2', size === 8 ? 'T5' : '0');
+    c.set(i.rd, 'V', 'VH');
+  };
+}
+
+export const MEM_GEN: Record<string, Gen> = {
+  lb: intLoad(1, true), lh: intLoad(2, true), lw: intLoad(4, true), ld: intLoad(8, true),
+  lbu: intLoad(1, false), lhu: intLoad(2, false), lwu: intLoad(4, false),
+  sb: intStore(1), sh: intStore(2), sw: intStore(4), sd: intStore(8),
+  flw: fpLoad(4), fld: fpLoad(8), fsw: fpStore(4), fsd: fpStore(8),
+  'lr.w': lr(4), 'lr.d': lr(8), 'sc.w': sc(4), 'sc.d': sc(8),
+};
+for (const name of Object.keys(AMO_OPS)) {
+  MEM_GEN[`amo${name}.w`] = amo(name, 4);
+  MEM_GEN[`amo${name}.d`] = amo(name, 8);
+}

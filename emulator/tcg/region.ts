@@ -1,0 +1,86 @@
+// Regions: several hot TBs compiled into one JavaScript function, `for (;;) switch (pc)` with the
+// guest registers kept in locals across TBs (DESIGN.md measured ~4.5x over one function per TB
+// plus a dispatcher). This is our form of QEMU's TB chaining: a jump to a TB of the same region
+// costs a switch, not a return to the run loop. Each member TB keeps its own identity (execution
+// count, instructions, source); a region is only a faster way to run them, dropped as soon as
+// any member is invalidated and never containing a TB that starts at a breakpoint or calls out
+// to plugin callbacks (those need the run loop's checks between TBs).
+
+import { ISA } from '../isa/table';
+import { Ctx, num } from './ctx';
+import { assemble, effectiveInstrumentation, emitTbBody } from './codegen';
+import type { FpHelperFn } from './gen-sys';
+import { TbStatus, type TbFunction, type TranslationBlock } from './tb';
+
+/** Size bounds keep region functions well under V8's optimisable bytecode size. */
+export const REGION_MAX_TBS = 48;
+export const REGION_MAX_INSNS = 1200;
+
+export class Region {
+  valid = true;
+  /** Times the region function was entered from the run loop. */
+  entries = 0;
+  fn: TbFunction = () => 0;
+  source = '';
+  consts: unknown[] = [];
+  constructor(readonly members: readonly TranslationBlock[]) {}
+}
+
+/**
+ * Static successors of a TB: branch target and fall-through, jal target and its return address
+ * (so a call inside a loop comes back into the region through the callee's `ret`), or the next
+ * pc of a TB cut by the size or page limit. For jalr, the target last observed by the run loop;
+ * any other computed pc that is a member's start also stays inside (the switch has its case).
+ */
+export function successors(tb: TranslationBlock): number[] {
+  const last = tb.insns[tb.insns.length - 1];
+  if (!last) return [];
+  const next = last.pc + last.size;
+  const f = ISA[last.op].flags;
+  if (f.branch) return [last.pc + last.imm, next];
+  if (last.op === 'jal') return last.rd !== 0 ? [last.pc + last.imm, next] : [last.pc + last.imm];
+  // jalr (returns, indirect calls, switch tables): where it went last time, as the run loop saw it.
+  if (last.op === 'jalr') return tb.lastNext >= 0 ? [tb.lastNext] : [];
+  return [next];
+}
+
+/**
+ * Region function source: entered with cpu.pc at a member's start; N counts the instructions
+ * retired in this run; BUDGET (from the run loop) bounds N so run({maxInsns}) stays exact.
+ * The switch is on the member's index (dense, so V8 makes it a jump table); a transfer sets pc
+ * and the index — resolved at translation time for static successors, through a pc->index Map
+ * for jalr.
+ */
+export function generateRegion(members: readonly TranslationBlock[], fp: Readonly<Record<string, FpHelperFn>>, vcpu: number): { source: string; consts: unknown[] } {
+  const c = new Ctx();
+  c.fp = fp;
+  c.vcpu = vcpu;
+  c.region = true;
+  const index = new Map(members.map((tb, i) => [tb.pc, i]));
+  const pcx = c.konst(index);
+  c.emit(`I = ${pcx}.get(pc);`);
+  c.emit('for (;;) {');
+  c.emit('switch (I) {');
+  members.forEach((tb, i) => {
+    const len = tb.insns.length;
+    c.emit(`case ${i}: {`);
+    c.emit(`if (N + ${len} > BUDGET) break;`);
+    c.emit(`${c.konst(tb)}.execCount++;`);
+    const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
+    if (next !== undefined) {
+      const last = tb.insns[tb.insns.length - 1];
+      // Static successors that are members resolve to their index here; anything else asks the Map.
+      const known = last.op === 'jalr' ? [] : successors(tb).filter((pc) => index.has(pc));
+      const fallback = last.op === 'jalr' ? `${pcx}.get(pc)` : '-1';
+      const chain = known.reduceRight((acc, pc) => `pc === ${num(pc)} ? ${index.get(pc)} : ${acc}`, fallback);
+      c.emit(`N += ${len}; pc = ${next}; I = ${chain}; if (SMC !== 0) break; continue;`);
+    }
+    c.emit('}');
+  });
+  c.emit('}');
+  c.emit('break;');
+  c.emit('}');
+  c.emit(c.exit(TbStatus.NEXT, 'pc', 0));
+  const source = assemble(c, ['pc = S.pc', 'I = 0', 'N = 0', 'SMC = 0', 'BUDGET = E.budget'], c.lines);
+  return { source, consts: c.consts };
+}

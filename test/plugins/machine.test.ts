@@ -1,0 +1,128 @@
+// The plugin layer on the real Machine and Linux layer (attachToMachine): memory callback values
+// against guest memory, register reads in R_REGS callbacks, set_pc, syscall hooks against
+// qemu-riscv64 -strace, and stoptrigger ending the guest with its exit code.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createProcess } from '../../emulator/linux/process';
+import { Machine } from '../../emulator/machine';
+import { createNodeHost } from '../../emulator/node/host';
+import { PluginManager } from '../../emulator/plugins/core';
+import { installModule, loadBuiltin } from '../../emulator/plugins/loader';
+import { attachToMachine, imageExtras } from '../../emulator/plugins/machine-binding';
+import { CbFlags, MemRW, type PluginApi } from '../../emulator/plugins/types';
+
+const ROOT = resolve(__dirname, '../..');
+const ACCESSES = resolve(ROOT, 'test/fixtures/bin/plugin-accesses');
+const TINY_C = resolve(ROOT, 'examples/bin/tiny-c');
+
+function run(prog: string, setup: (mgr: PluginManager) => void) {
+  let log = '';
+  const errors: string[] = [];
+  const host = createNodeHost({ deterministic: true, stdout: () => undefined, stderr: () => undefined, log: () => undefined });
+  const machine = new Machine();
+  const proc = createProcess({ program: prog, argv: [prog], env: [], host, machine, deterministic: true });
+  const mgr = new PluginManager({ out: t => { log += t; }, error: l => errors.push(l) });
+  setup(mgr);
+  attachToMachine(mgr, machine, imageExtras(proc.image, proc.exePath));
+  mgr.vcpuInit(0);
+  const end = proc.runToExit();
+  mgr.atexit();
+  return { status: end.status, log, errors };
+}
+
+const plugin = (mgr: PluginManager, install: (api: PluginApi) => void) => installModule(mgr, 'test', { apiVersion: 7, install }, []);
+
+describe('plugins: on the Machine', function () {
+  this.timeout(60000);
+
+  it('memory callbacks see each access after it happened, with its value (every access kind)', () => {
+    let checked = 0;
+    const bad: string[] = [];
+    const BUF = 0x12000;  // accesses.S's data page; snapshotted before every instruction
+    let before: Uint8Array = new Uint8Array(4096);
+    const read = (bytes: Uint8Array, at: number, size: number) => {
+      let v = 0n;
+      for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(bytes[at + b]);
+      return v;
+    };
+    const r = run(ACCESSES, mgr => plugin(mgr, api => {
+      api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+        for (let i = 0; i < api.tbNInsns(tb); i++) {
+          const insn = api.tbGetInsn(tb, i), pc = api.insnVaddr(insn);
+          api.registerVcpuInsnExecCb(insn, () => { before = api.readMemoryVaddr(BUF, 4096) ?? before; }, CbFlags.NO_REGS);
+          api.registerVcpuMemCb(insn, (_v, info, vaddr) => {
+            const size = 1 << api.memSizeShift(info), v = BigInt(api.memGetValue(info).value), store = api.memIsStore(info);
+            // A load returns what memory held before the instruction (for an AMO, the old value);
+            // a store leaves its value in memory (no other hart runs).
+            const inBuf = vaddr >= BUF && vaddr + size <= BUF + 4096;
+            const want = !store && inBuf ? read(before, vaddr - BUF, size) : read(api.readMemoryVaddr(vaddr, size)!, 0, size);
+            if (v !== want) bad.push(`0x${pc.toString(16)} ${store ? 'st' : 'ld'} @0x${vaddr.toString(16)}: value ${v} expected ${want}`);
+            checked++;
+          }, CbFlags.NO_REGS, MemRW.RW);
+        }
+      });
+    }));
+    assert.equal(r.status, 0);
+    assert.ok(checked > 100, `only ${checked} accesses seen`);
+    assert.deepEqual(bad, []);
+  });
+
+  it('R_REGS callbacks read the registers as the guest left them; set_pc redirects execution', () => {
+    const seen: string[] = [];
+    const r = run(ACCESSES, mgr => plugin(mgr, api => {
+      const regs = api.getRegisters();
+      const a0 = regs.find(x => x.name === 'a0')!.handle, a7 = regs.find(x => x.name === 'a7')!.handle;
+      const val = (h: typeof a0) => new DataView(api.readRegister(h)!.buffer).getBigUint64(0, true);
+      api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+        for (let i = 0; i < api.tbNInsns(tb); i++) {
+          const insn = api.tbGetInsn(tb, i);
+          if (!api.insnDisas(insn).startsWith('ecall')) continue;
+          // before the exit ecall: a7 = 93 (exit) and a0 = 0, as set by accesses.S
+          api.registerVcpuInsnExecCb(insn, () => seen.push(`a7=${val(a7)} a0=${val(a0)}`), CbFlags.R_REGS);
+          // then, once, make the exit status 42 and restart the ecall through set_pc: the
+          // callbacks run again (set_pc resumes at the instruction) and the guest exits with 42
+          const pc = api.insnVaddr(insn);
+          api.registerVcpuInsnExecCb(insn, () => {
+            if (seen.length > 1) return;
+            api.writeRegister(a0, Uint8Array.of(42, 0, 0, 0, 0, 0, 0, 0));
+            api.setPc(pc);
+          }, CbFlags.RW_REGS_PC);
+        }
+      });
+    }));
+    assert.deepEqual(seen, ['a7=93 a0=0', 'a7=93 a0=42']);
+    assert.equal(r.status, 42, 'the register write reached the guest');
+  });
+
+  it('syscall and syscall_ret callbacks fire once per syscall, as many as qemu-riscv64 -strace shows', function () {
+    const r = run(TINY_C, mgr => loadBuiltin(mgr, 'syscall,print=on'));
+    const calls = r.log.split('\n').filter(l => /^syscall #\d+$/.test(l)).length;
+    const rets = r.log.split('\n').filter(l => /^syscall #\d+ returned -> -?\d+$/.test(l)).length;
+    // exit_group never returns
+    assert.equal(rets, calls - 1, r.log);
+    const q = spawnSync('qemu-riscv64', ['-strace', TINY_C], { env: {}, encoding: 'utf8' });
+    if (q.error) { console.log('      (qemu-riscv64 not installed: count not compared)'); return; }
+    const strace = q.stderr.split('\n').filter(l => /^\d+ [a-z_0-9]+\(/.test(l)).length;
+    assert.equal(calls, strace, q.stderr);
+  });
+
+  it('stoptrigger ends the guest with its exit code; the other plugins still report', () => {
+    const r = run(TINY_C, mgr => { loadBuiltin(mgr, 'stoptrigger,icount=50:3'); loadBuiltin(mgr, 'insn,inline=on'); });
+    assert.equal(r.status, 3);
+    assert.match(r.log, /^icount reached at 0x[0-9a-f]+, exiting\n/);
+    // the 51st instruction triggered the stop before running: 50 executed
+    assert.match(r.log, /^total insns: 50$/m);
+  });
+
+  it('a plugin that throws is unloaded and the guest runs to its normal end', () => {
+    const r = run(TINY_C, mgr => {
+      plugin(mgr, api => api.registerVcpuTbTransCb(api.id, () => { throw new Error('kaput'); }));
+      loadBuiltin(mgr, 'bb,inline=on');
+    });
+    assert.equal(r.status, 0);
+    assert.deepEqual(r.errors, ['tbscope: plugin test: tb_trans callback threw: kaput (plugin unloaded)']);
+    assert.match(r.log, /^Total: bb's: \d+, insns: \d+$/m);
+  });
+});

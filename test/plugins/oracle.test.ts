@@ -1,0 +1,149 @@
+// tbscope's insn, bb, mem and hotpages results against QEMU itself: for every static example
+// and test binary, qemu-riscv64 runs with the reference plugin from ../shared/qemu-oracle
+// (instructions, blocks, loads, stores, per-page reads/writes) and tbscope runs the same binary
+// with the same argv, an empty environment and our built-in plugins (bb, insn, mem, hotpages,
+// wired to a Machine as the CLI does); the counts must be equal.
+//
+// Page addresses may legitimately differ only where the two emulators choose the guest's memory
+// layout themselves: the stack and mmap areas (qemu-riscv64 puts them at and above
+// 0x4000000000, tbscope below 0x80000000) and the load address of a static-PIE program (an mmap
+// choice). Pages inside a fixed-address program image, and the brk heap that follows it, must
+// match exactly; totals must match everywhere. Skips (with the reason) when gcc, glib's
+// pkg-config data or qemu-riscv64 are missing.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ET_DYN, loadExtent, parseElf } from '../../emulator/elf/elf';
+import { createProcess } from '../../emulator/linux/process';
+import { Machine } from '../../emulator/machine';
+import { createNodeHost } from '../../emulator/node/host';
+import { PluginManager } from '../../emulator/plugins/core';
+import { loadBuiltin } from '../../emulator/plugins/loader';
+import { attachToMachine, imageExtras } from '../../emulator/plugins/machine-binding';
+
+const SPECS = ['bb', 'insn,inline=on', 'mem,inline=on,track=r', 'mem,inline=on,track=w', 'hotpages,sortby=address'];
+
+/** Runs prog under tbscope with the SPECS plugins; returns the exit status and the plugin log. */
+function runTbscope(prog: string): { status: number; log: string; brkEnd: number } {
+  let log = '';
+  const host = createNodeHost({ deterministic: true, stdout: () => undefined, stderr: () => undefined, log: () => undefined });
+  const machine = new Machine();
+  const proc = createProcess({ program: prog, argv: [prog], env: [], host, machine, deterministic: true });
+  const mgr = new PluginManager({ out: t => { log += t; }, error: l => { throw new Error(l); } });
+  for (const s of SPECS) loadBuiltin(mgr, s);
+  attachToMachine(mgr, machine, imageExtras(proc.image, proc.exePath));
+  mgr.vcpuInit(0);
+  const end = proc.runToExit();
+  mgr.vcpuExit(0);
+  mgr.atexit();
+  return { status: end.status, log, brkEnd: proc.kernel.brkCur };
+}
+
+const ROOT = resolve(__dirname, '../..');
+const ORACLE_BUILD = resolve(ROOT, '../shared/qemu-oracle/build.sh');
+
+interface Counts { insns: number; blocks: number; loads: number; stores: number; pages: Map<number, [number, number]> }
+
+const has = (cmd: string, args: string[] = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+
+function programs(): string[] {
+  const dirs = [join(ROOT, 'examples/bin'), join(ROOT, 'test/fixtures/bin')];
+  const out: string[] = [];
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (!statSync(p).isFile()) continue;
+      try {
+        const elf = parseElf(new Uint8Array(readFileSync(p)), p);
+        if (!elf.interp) out.push(p);  // static binaries only: the oracle compares the same image
+      } catch { /* not an ELF (sources, scripts) */ }
+    }
+  }
+  return out;
+}
+
+function parseOracle(text: string): Counts {
+  const num = (k: string) => Number(new RegExp(`^${k} (\\d+)$`, 'm').exec(text)?.[1]);
+  const pages = new Map<number, [number, number]>();
+  for (const m of text.matchAll(/^page 0x([0-9a-f]+) (\d+) (\d+)$/gm)) pages.set(parseInt(m[1], 16), [Number(m[2]), Number(m[3])]);
+  return { insns: num('insns'), blocks: num('blocks'), loads: num('loads'), stores: num('stores'), pages };
+}
+
+/** Parses the reports of: bb, insn,inline=on, mem,inline=on,track=r, mem,inline=on,track=w, hotpages,sortby=address. */
+function parseTbscope(text: string): Counts {
+  const total = /^Total: bb's: (\d+), insns: (\d+)$/m.exec(text);
+  const insns = /^total insns: (\d+)$/m.exec(text);
+  const mem = [...text.matchAll(/^mem accesses: (\d+)$/gm)].map(m => Number(m[1]));
+  const pages = new Map<number, [number, number]>();
+  for (const m of text.matchAll(/^0x([0-9a-f]{16}), 0x[0-9a-f]{4}, (\d+), 0x[0-9a-f]{4}, (\d+)$/gm)) {
+    pages.set(parseInt(m[1], 16), [Number(m[2]), Number(m[3])]);
+  }
+  assert.ok(total && insns && mem.length === 2, `unexpected tbscope plugin output:\n${text}`);
+  // The oracle, like bb, adds a TB's instruction count when the TB starts; insn counts each
+  // instruction as it starts, so it is lower when a TB ends early (a fault, a signal).
+  assert.ok(Number(insns[1]) <= Number(total[2]), `insn (${insns[1]}) counts more than bb (${total[2]})`);
+  return { blocks: Number(total[1]), insns: Number(total[2]), loads: mem[0], stores: mem[1], pages };
+}
+
+describe('plugins: counts equal to QEMU\'s (qemu-riscv64 + reference plugin)', function () {
+  this.timeout(300000);
+  let oracle = '';
+  const work = mkdtempSync(join(tmpdir(), 'tbscope-oracle-'));
+
+  before(function () {
+    const missing = ['gcc', 'pkg-config', 'qemu-riscv64'].filter(c => !has(c, c === 'qemu-riscv64' ? ['-version'] : ['--version']));
+    if (missing.length || !has('pkg-config', ['--exists', 'glib-2.0'])) {
+      console.log(`    skipped: needs gcc, pkg-config, libglib2.0-dev and qemu-user (missing: ${missing.join(', ') || 'glib-2.0'})`);
+      this.skip();
+    }
+    if (!existsSync(ORACLE_BUILD)) { console.log(`    skipped: ${ORACLE_BUILD} not found`); this.skip(); }
+    const b = spawnSync('bash', [ORACLE_BUILD, join(work, 'oracle')], { encoding: 'utf8' });
+    assert.equal(b.status, 0, `building the oracle plugin failed:\n${b.stderr}`);
+    oracle = b.stdout.trim().split('\n').pop()!;
+  });
+
+  for (const prog of programs()) {
+    const name = prog.slice(ROOT.length + 1);
+    it(name, function () {
+      const ref = join(work, `${name.replace(/\//g, '_')}.qemu.txt`);
+      const q = spawnSync('qemu-riscv64', ['-plugin', oracle, '-d', 'plugin', '-D', ref, prog], { env: {}, encoding: 'utf8', timeout: 120000 });
+      assert.ok(q.status !== null || q.signal, `qemu-riscv64 did not finish: ${q.error}`);
+      const t = runTbscope(prog);
+      // a signal death is 128+signo for both (qemu-riscv64 kills itself with the signal)
+      assert.equal(t.status, q.status ?? 128 + osConstants.signals[q.signal!], 'exit status');
+      const refText = existsSync(ref) ? readFileSync(ref, 'utf8') : '';
+      if (q.signal && !/^insns /m.test(refText)) {
+        // QEMU 7.2 does not run atexit callbacks when a signal kills the guest: nothing to compare
+        console.log(`      (qemu-riscv64 died of ${q.signal} without plugin report: counts not compared)`);
+        return;
+      }
+      const want = parseOracle(refText);
+      const got = parseTbscope(t.log);
+      assert.deepEqual({ insns: got.insns, blocks: got.blocks, loads: got.loads, stores: got.stores },
+        { insns: want.insns, blocks: want.blocks, loads: want.loads, stores: want.stores });
+
+      // Per page. hotpages lists at most 50 pages and (QEMU's loop) never the last one sorted,
+      // so every listed page is checked; which ones must match depends on who placed them.
+      const elf = parseElf(new Uint8Array(readFileSync(prog)), prog);
+      const image = loadExtent(elf);
+      const fixedImage = elf.header.type !== ET_DYN;
+      const imageOrBrk = (page: number) => fixedImage && page >= Math.floor(image.lo / 4096) * 4096 && page < Math.ceil(t.brkEnd / 4096) * 4096;
+      for (const [page, [r, w]] of got.pages) {
+        const inImageOrBrk = imageOrBrk(page);
+        if (!inImageOrBrk) continue;  // stack / mmap / PIE load bias: layout is each emulator's own choice
+        assert.deepEqual([page.toString(16), r, w], [page.toString(16), ...(want.pages.get(page) ?? [0, 0])],
+          `page 0x${page.toString(16)} (reads, writes) differ from QEMU's`);
+      }
+      if (fixedImage) {
+        for (const [page, rw] of want.pages) {
+          const listed = got.pages.size < 50 && page !== Math.min(...want.pages.keys());
+          if (imageOrBrk(page) && listed) assert.ok(got.pages.has(page), `QEMU saw page 0x${page.toString(16)} ${rw} but tbscope did not`);
+        }
+      }
+    });
+  }
+});
