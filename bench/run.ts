@@ -1,24 +1,39 @@
 // `npm run bench`: runs the project's own benchmark programs (bench/bin/, built from bench/src/
-// by bench/build.sh) under tbscope and qemu-riscv64 side by side, and prints guest instructions,
-// wall time, MIPS and the speed ratio per program plus the geometric mean of the ratios.
-// Guest instruction counts come from tbscope's --stats; both runs' stdout must agree, so a
-// fast-but-wrong emulator cannot post a good figure. Not a test: timings vary with the machine.
+// by bench/build.sh) and prints, per program and as geometric means, three comparisons:
+//   base      tbscope without plugins vs qemu-riscv64 (ratio = qemu time / tbscope time)
+//   insn      tbscope with `-plugin insn,inline=on` vs the base run (ratio = with / without;
+//             the plugins issue's target is <= 1.3x)
+//   hotpages  tbscope with `-plugin hotpages` vs qemu-riscv64 running ../shared/qemu-oracle's
+//             liboracle.so, which does the same work (a callback per memory access into a page
+//             table) (ratio = qemu time / tbscope time; target >= 1x, goal 2x)
+// Guest instruction counts come from tbscope's --stats. Every run's stdout and exit status must
+// equal plain qemu-riscv64's, and the plugins' own instruction counts must equal --stats, so a
+// fast-but-wrong emulator cannot post a good figure. Not a test: timings vary with the machine,
+// so the machine's load average is printed with the figures.
 //
-//   npm run bench -- [--runs N] [--only NAME[,NAME]] [--tbscope-arg ARG]... [--json FILE]
-//   e.g. npm run bench -- --tbscope-arg -plugin --tbscope-arg insn,inline=on
+//   npm run bench -- [--runs N] [--only NAME[,NAME]] [--sections base,insn,hotpages]
+//                    [--tbscope-arg ARG]... [--oracle liboracle.so] [--json FILE]
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseStats } from '../cli/stats';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseStats, type RunStats } from '../cli/stats';
+import { best, geomean, secs, table, timed, times, type Timed } from './measure';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bench', 'bin');
+const TBSCOPE = join(ROOT, 'bin', 'tbscope');
+const QEMU = 'qemu-riscv64';
+// The shared QEMU reference plugin sits next to the repository (see the plugins issue).
+const ORACLE_BUILD = resolve(ROOT, '..', 'shared', 'qemu-oracle', 'build.sh');
+const SECTIONS = ['base', 'insn', 'hotpages'] as const;
+type Section = (typeof SECTIONS)[number];
 
-interface Args { runs: number; only?: string[]; tbscopeArgs: string[]; json?: string }
+interface Args { runs: number; only?: string[]; sections: Set<Section>; tbscopeArgs: string[]; oracle?: string; json?: string }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { runs: 1, tbscopeArgs: [] };
+  const a: Args = { runs: 1, sections: new Set(SECTIONS), tbscopeArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const next = (): string => {
       if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
@@ -27,7 +42,15 @@ function parseArgs(argv: string[]): Args {
     switch (argv[i]) {
       case '--runs': a.runs = Math.max(1, Number(next()) | 0); break;
       case '--only': a.only = next().split(','); break;
+      case '--sections': {
+        const s = next().split(',');
+        const bad = s.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+        if (bad.length) throw new Error(`unknown section ${bad.join(',')} (sections: ${SECTIONS.join(',')})`);
+        a.sections = new Set(s as Section[]);
+        break;
+      }
       case '--tbscope-arg': a.tbscopeArgs.push(next()); break;
+      case '--oracle': a.oracle = next(); break;
       case '--json': a.json = next(); break;
       default: throw new Error(`unknown argument ${argv[i]} (see the header of bench/run.ts)`);
     }
@@ -35,69 +58,143 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-interface Timed { seconds: number; stdout: string; stderr: string; status: number | null }
+/** The tools a section needs, or why it is skipped. */
+interface Env { haveQemu: boolean; oracle?: string; oracleWhy?: string; scratch: string }
 
-function timed(cmd: string, args: string[]): Timed {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'latin1', maxBuffer: 64 << 20, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' } });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.error) throw r.error;
-  return { seconds, stdout: String(r.stdout), stderr: String(r.stderr), status: r.status };
+/** Builds liboracle.so into the scratch dir; undefined plus the reason when that is impossible. */
+function buildOracle(args: Args, scratch: string): { path?: string; why?: string } {
+  if (args.oracle) return existsSync(args.oracle) ? { path: args.oracle } : { why: `--oracle ${args.oracle} does not exist` };
+  if (!existsSync(ORACLE_BUILD)) return { why: `${ORACLE_BUILD} not found (the shared QEMU oracle sits next to the repository)` };
+  const ok = (cmd: string, a: string[]) => spawnSync(cmd, a, { stdio: 'ignore' }).status === 0;
+  if (!ok('gcc', ['--version'])) return { why: 'gcc not found (apt-get install gcc)' };
+  if (!ok('pkg-config', ['--exists', 'glib-2.0'])) return { why: "glib's pkg-config data not found (apt-get install pkg-config libglib2.0-dev)" };
+  const r = spawnSync('bash', [ORACLE_BUILD, join(scratch, 'oracle')], { encoding: 'utf8' });
+  if (r.status !== 0) return { why: `building the oracle failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  return { path: r.stdout.trim().split('\n').pop() };
 }
 
-/** Best (shortest) of n runs: the least disturbed by the rest of the machine. */
-function best(n: number, f: () => Timed): Timed {
-  let b = f();
-  for (let i = 1; i < n; i++) { const t = f(); if (t.seconds < b.seconds) b = t; }
-  return b;
+interface TbRun { t: Timed; stats?: RunStats; log: string }
+
+/** One tbscope run (best of N) with --stats, extra options, and plugin output into a log file. */
+function tbscope(args: Args, env: Env, program: string, extra: string[]): TbRun {
+  const log = join(env.scratch, 'tbscope-plugin.log');
+  const t = best(args.runs, () => {
+    rmSync(log, { force: true });
+    return timed(process.execPath, [TBSCOPE, '--stats', ...args.tbscopeArgs, ...(extra.length ? ['-d', 'plugin', '-D', log, ...extra] : []), program]);
+  });
+  return { t, stats: parseStats(t.stderr), log: existsSync(log) ? readFileSync(log, 'latin1') : '' };
 }
 
-interface Row { program: string; insns: number; tbscopeS: number; qemuS: number; tbscopeMips: number; qemuMips: number; ratio: number; note: string }
+/** Why a run's result is not comparable ('' when it is): failed, or different output from plain QEMU. */
+function check(r: TbRun | Timed, reference: Timed | undefined, what: string): string {
+  const t = 'seconds' in r ? r : r.t;
+  if (!('seconds' in r) && !r.stats) return `${what} FAILED (status ${t.status}): ${t.stderr.split('\n').slice(0, 2).join(' | ')}`;
+  if (reference && (t.stdout !== reference.stdout || t.status !== reference.status)) return `${what} OUTPUT DIFFERS`;
+  return '';
+}
 
-function fmt(rows: Row[]): string {
-  const head = ['program', 'guest insns', 'tbscope s', 'qemu s', 'tbscope MIPS', 'qemu MIPS', 'ratio', ''];
-  const cells = rows.map((r) => [r.program, String(r.insns), r.tbscopeS.toFixed(3), r.qemuS.toFixed(3),
-    r.tbscopeMips.toFixed(0), r.qemuMips.toFixed(0), r.ratio.toFixed(3) + 'x', r.note]);
-  const widths = head.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+interface ProgramResult {
+  program: string; insns: number; tbscopeS: number; qemuS: number; baseRatio: number;
+  insnS: number; insnRatio: number; hotpagesS: number; oracleS: number; hotpagesRatio: number; notes: string[];
+}
+
+function measure(p: string, args: Args, env: Env): ProgramResult {
+  const path = join(BIN, p);
+  const notes: string[] = [];
+  const note = (s: string) => { if (s) notes.push(s); };
+  const base = tbscope(args, env, path, []);
+  note(check(base, undefined, 'tbscope'));
+  const insns = base.stats?.guestInsns ?? NaN;
+  const q = env.haveQemu ? best(args.runs, () => timed(QEMU, [path])) : undefined;
+  if (base.stats) note(check(base, q, 'tbscope'));
+  const res: ProgramResult = {
+    program: p, insns, tbscopeS: base.stats ? base.t.seconds : NaN, qemuS: q?.seconds ?? NaN, baseRatio: NaN,
+    insnS: NaN, insnRatio: NaN, hotpagesS: NaN, oracleS: NaN, hotpagesRatio: NaN, notes,
+  };
+  res.baseRatio = res.qemuS / res.tbscopeS;
+  const reference = q ?? (base.stats ? base.t : undefined);
+
+  if (args.sections.has('insn')) {
+    const r = tbscope(args, env, path, ['-plugin', 'insn,inline=on']);
+    const bad = check(r, reference, 'insn');
+    const counted = Number(/^total insns: (\d+)$/m.exec(r.log)?.[1]);
+    note(bad || (counted !== insns ? `insn COUNT ${counted} != --stats ${insns}` : ''));
+    if (!bad) { res.insnS = r.t.seconds; res.insnRatio = res.insnS / res.tbscopeS; }
+  }
+  if (args.sections.has('hotpages') && env.oracle) {
+    const r = tbscope(args, env, path, ['-plugin', 'hotpages']);
+    const bad = check(r, reference, 'hotpages');
+    note(bad || (/^Addr, RCPUs, Reads, WCPUs, Writes$/m.test(r.log) ? '' : 'hotpages NO REPORT'));
+    const qlog = join(env.scratch, 'oracle.log');
+    const o = best(args.runs, () => { rmSync(qlog, { force: true }); return timed(QEMU, ['-plugin', env.oracle!, '-d', 'plugin', '-D', qlog, path]); });
+    const qbad = check(o, q, 'qemu+oracle');
+    const counted = existsSync(qlog) ? Number(/^insns (\d+)$/m.exec(readFileSync(qlog, 'latin1'))?.[1]) : NaN;
+    note(qbad || (counted !== insns ? `oracle insns ${counted} != tbscope --stats ${insns}` : ''));
+    if (!bad && !qbad) { res.hotpagesS = r.t.seconds; res.oracleS = o.seconds; res.hotpagesRatio = o.seconds / r.t.seconds; }
+  }
+  return res;
+}
+
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+function report(rs: ProgramResult[], args: Args, env: Env): string[] {
+  const out: string[] = [];
+  const sect = (title: string, head: string[], row: (r: ProgramResult) => string[], ratio: (r: ProgramResult) => number, summary: string) => {
+    out.push(`\n${title}\n` + table([...head, ''], rs.map((r) => [...row(r), r.notes.join('; ')])));
+    out.push(`geometric mean ${summary}: ${times(geomean(rs.map(ratio)))}`);
+  };
+  sect(`base: tbscope (no plugins) vs ${env.haveQemu ? QEMU : '- (qemu-riscv64 not found)'}`,
+    ['program', 'guest insns', 'tbscope s', 'qemu s', 'tbscope MIPS', 'qemu MIPS', 'ratio'],
+    (r) => [r.program, String(r.insns), secs(r.tbscopeS), secs(r.qemuS), (r.insns / r.tbscopeS / 1e6).toFixed(0),
+      (r.insns / r.qemuS / 1e6).toFixed(0), times(r.baseRatio)],
+    (r) => r.baseRatio, '(qemu time / tbscope time; goal >= 0.1x, target 0.2x)');
+  if (args.sections.has('insn')) {
+    sect('insn: tbscope -plugin insn,inline=on vs tbscope without plugins',
+      ['program', 'no plugins s', 'insn inline s', 'ratio'],
+      (r) => [r.program, secs(r.tbscopeS), secs(r.insnS), times(r.insnRatio)],
+      (r) => r.insnRatio, '(with insn / without; target <= 1.3x)');
+  }
+  if (args.sections.has('hotpages')) {
+    if (!env.oracle) out.push(`\nhotpages: SKIPPED: ${env.oracleWhy}`);
+    else {
+      sect('hotpages: tbscope -plugin hotpages vs qemu-riscv64 -plugin liboracle.so',
+        ['program', 'tbscope hotpages s', 'qemu oracle s', 'ratio'],
+        (r) => [r.program, secs(r.hotpagesS), secs(r.oracleS), times(r.hotpagesRatio)],
+        (r) => r.hotpagesRatio, '(qemu+oracle time / tbscope hotpages time; target >= 1x, goal 2x)');
+    }
+  }
+  return out;
 }
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   if (!existsSync(BIN)) throw new Error('bench/bin is missing: run bench/build.sh');
   const programs = readdirSync(BIN).sort().filter((p) => !args.only || args.only.includes(p));
-  const qemu = 'qemu-riscv64';
-  const haveQemu = spawnSync(qemu, ['-version']).status === 0;
-  if (!haveQemu) console.log('note: qemu-riscv64 not found (apt-get install qemu-user): tbscope figures only');
-  const tbscope = join(ROOT, 'bin', 'tbscope');
-  console.log(`tbscope ${args.tbscopeArgs.join(' ') || '(no extra options)'} vs ${haveQemu ? 'qemu-riscv64' : '-'}, best of ${args.runs} run(s)\n`);
-
-  const rows: Row[] = [];
-  for (const p of programs) {
-    const path = join(BIN, p);
-    const t = best(args.runs, () => timed(process.execPath, [tbscope, '--stats', ...args.tbscopeArgs, path]));
-    const stats = parseStats(t.stderr);
-    if (!stats) {
-      console.log(`${p}: tbscope failed (status ${t.status}): ${t.stderr.split('\n').slice(0, 3).join(' | ')}`);
-      continue;
+  const scratch = mkdtempSync(join(tmpdir(), 'tbscope-bench-'));
+  try {
+    const haveQemu = spawnSync(QEMU, ['-version'], { stdio: 'ignore' }).status === 0;
+    if (!haveQemu) console.log('note: qemu-riscv64 not found (apt-get install qemu-user): no qemu columns, no hotpages comparison');
+    const env: Env = { haveQemu, scratch };
+    if (args.sections.has('hotpages')) {
+      const o = haveQemu ? buildOracle(args, scratch) : { why: 'qemu-riscv64 not found (apt-get install qemu-user)' };
+      env.oracle = o.path; env.oracleWhy = o.why;
     }
-    const q = haveQemu ? best(args.runs, () => timed(qemu, [path])) : undefined;
-    const note = q && (q.stdout !== t.stdout || q.status !== t.status) ? 'OUTPUT DIFFERS' : '';
-    const insns = stats.guestInsns;
-    rows.push({
-      program: p, insns, tbscopeS: t.seconds, qemuS: q?.seconds ?? NaN,
-      tbscopeMips: insns / t.seconds / 1e6, qemuMips: q ? insns / q.seconds / 1e6 : NaN,
-      ratio: q ? q.seconds / t.seconds : NaN, note,
-    });
+    const loadBefore = load();
+    console.log(`tbscope options: ${args.tbscopeArgs.join(' ') || '(none)'}; best of ${args.runs} run(s); sections: ${[...args.sections].join(', ')}`);
+    console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), node ${process.version}, load average ${loadBefore}`);
+    const results: ProgramResult[] = [];
+    for (const p of programs) {
+      process.stdout.write(`running ${p}...\n`);
+      results.push(measure(p, args, env));
+    }
+    for (const line of report(results, args, env)) console.log(line);
+    console.log(`\nload average (1, 5, 15 min): ${loadBefore} at the start, ${load()} at the end`);
+    if (args.json) {
+      writeFileSync(args.json, JSON.stringify({ tbscopeArgs: args.tbscopeArgs, runs: args.runs, loadBefore, loadAfter: load(), results }, null, 2) + '\n');
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(fmt(rows));
-  const ratios = rows.map((r) => r.ratio).filter((r) => Number.isFinite(r) && r > 0);
-  if (ratios.length) {
-    const geo = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
-    console.log(`\ngeometric mean ratio (qemu time / tbscope time): ${geo.toFixed(3)}x`);
-  }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ tbscopeArgs: args.tbscopeArgs, rows }, null, 2) + '\n');
 }
 
 try {

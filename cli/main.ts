@@ -9,11 +9,18 @@ import { CliError, guestEnvironment, logHelp, parseArgs, usage, type RunOptions 
 import { formatStats } from './stats';
 import { VERSION } from './version';
 
-/** Writes all of a string to a file descriptor (synchronously, so exit never loses output). */
+/**
+ * Writes all of a string to a file descriptor synchronously, so exit never loses output. A pipe
+ * Node has made non-blocking can refuse with EAGAIN while its reader catches up: retry.
+ */
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off);
+  while (off < buf.length) {
+    try { off += writeSync(fd, buf, off); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
 }
 
 async function runProgram(o: RunOptions, hostEnv: NodeJS.ProcessEnv): Promise<number> {

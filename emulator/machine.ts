@@ -60,7 +60,7 @@ export class Machine {
   /** Group hot TBs into regions (one function, registers in locals across TBs). Off: one call per TB. */
   regions = true;
   /** Executions after which a TB that is in no region gets one built around it. */
-  regionThreshold = 50;
+  regionThreshold = 500;
   readonly stats: MachineStats & { regionsBuilt: number };
 
   private readonly cache: TbCache;
@@ -213,16 +213,18 @@ export class Machine {
       } else if (limit !== Infinity && tb.insns.length > limit - cpu.instret) {
         tb = this.lookup(pc, flags | TbFlags.ONE_INSN);
       }
-      if (prev !== null) prev.lastNext = pc;
+      if (prev !== null && prev.indirect) prev.noteTarget(pc);
       let st: number;
       const rg = tb.region;
       if (rg !== null) {
         env.budget = limit === Infinity ? 0x40000000 : limit - cpu.instret;
-        rg.entries++;
+        const before = cpu.instret;
         st = rg.fn(env, rg as unknown as TranslationBlock);
+        rg.insns += cpu.instret - before;
+        if ((++rg.entries & 4095) === 0) this.checkRegion(rg);
       } else {
         st = this.exec(tb);
-        if (tb.execCount >= this.regionThreshold && this.regions && tb.flags === regionFlags && tb.valid) this.buildRegion(tb);
+        if (tb.execCount >= this.regionThreshold && tb.flags === regionFlags && this.regions && !tb.noRegion && tb.valid) this.buildRegion(tb);
       }
       prev = rg === null ? tb : null;
       if (st !== TbStatus.NEXT) {
@@ -248,6 +250,9 @@ export class Machine {
       if (seen.has(tb.pc)) continue;
       seen.add(tb.pc);
       if (!tb.valid || tb.trap || tb.flags !== hot.flags || hasCallbacks(tb.instrumentation) || this.breakpoints.has(tb.pc)) continue;
+      // TBs already run through a region are left to it (jumped to through the run loop), so
+      // hot loop code is not compiled again into every region that can reach it.
+      if (tb !== hot && tb.region !== null) continue;
       if (insns + tb.insns.length > REGION_MAX_INSNS) continue;
       members.push(tb);
       insns += tb.insns.length;
@@ -264,6 +269,18 @@ export class Machine {
     r.fn = compileTb({ source: gen.source, consts: gen.consts, helpers: [] });
     this.cache.addRegion(r);
     this.stats.regionsBuilt++;
+  }
+
+  /**
+   * A region entered often but left after about one TB costs more than it saves (every entry
+   * loads and stores all its registers): drop it and let its first TB run on its own.
+   */
+  private checkRegion(rg: Region): void {
+    const avgTb = rg.members.reduce((s, m) => s + m.insns.length, 0) / rg.members.length;
+    if (rg.insns / rg.entries < 2 * avgTb) {
+      rg.members[0].noRegion = true;
+      this.cache.dropRegion(rg);
+    }
   }
 
   /** Runs one TB; a plugin's set_pc (thrown from a callback) resumes at its pc. */

@@ -17,6 +17,8 @@ const entries = [
   { out: 'dist/adapter.js', src: 'adapter/main.ts', external: [] },
   // The VS Code extension: `vscode` is provided by the editor at run time.
   { out: 'dist/extension.js', src: 'extension/extension.ts', external: ['vscode'] },
+  // The RISC-V assembly language server, started by the extension's language client (IPC).
+  { out: 'dist/language-server.js', src: 'language/server.ts', external: [] },
 ];
 
 const watch = process.argv.includes('--watch');

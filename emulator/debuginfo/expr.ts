@@ -24,6 +24,11 @@ export interface ExprContext {
   cfa?(): bigint;
   /** Resolves DW_OP_addrx/constx indexes. */
   addrx?(idx: number): number;
+  /**
+   * DW_OP_entry_value: the value `expr` (usually DW_OP_regN) had on entry to the function,
+   * recovered from the caller's call-site parameters; undefined when unknown.
+   */
+  entryValue?(expr: Uint8Array): bigint | undefined;
 }
 
 const M64 = (1n << 64n) - 1n;
@@ -122,8 +127,12 @@ export function evaluate(expr: Uint8Array, ctx: ExprContext, initial: bigint[] =
         push(BigInt(ctx.addrx(r.uleb())));
         break;
       }
-      // entry_value / GNU_entry_value: the value a register had on entry is not recoverable in general.
-      case 0xa3: case 0xf3: return { kind: 'optimized' };
+      case 0xa3: case 0xf3: { // entry_value / GNU_entry_value
+        const v = ctx.entryValue?.(r.block(r.uleb()));
+        if (v === undefined) return { kind: 'optimized' };
+        push(v);
+        break;
+      }
       case 0xa0: case 0xf2: return { kind: 'optimized' }; // implicit_pointer
       default: throw new DwarfError(`unsupported DWARF operation 0x${op.toString(16)}`);
     }

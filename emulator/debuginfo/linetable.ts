@@ -27,6 +27,8 @@ export function samePath(dwarfPath: string, query: string): boolean {
 export class LineTable {
   /** Ranges sorted by address; an end_sequence row closes the range before it. */
   private readonly ranges: LineLocation[] = [];
+  /** Every is_stmt row (several may share an address: rows for lines 35, 36, 37 at one pc). */
+  private readonly stmts: { file: string; line: number; address: number }[] = [];
   /** Distinct source paths. */
   readonly files: string[];
 
@@ -37,10 +39,11 @@ export class LineTable {
       for (let i = 0; i + 1 < rows.length; i++) {
         const r = rows[i];
         if (r.endSequence) continue;
+        const file = prog.files[r.file]?.path ?? `<file ${r.file}>`;
+        if (r.isStmt) this.stmts.push({ file, line: r.line, address: r.address });
         const next = rows[i + 1];
         // Several rows at one address (views): the last one describes the instruction.
         if (next.address === r.address && !next.endSequence) continue;
-        const file = prog.files[r.file]?.path ?? `<file ${r.file}>`;
         files.add(file);
         this.ranges.push({ file, line: r.line, column: r.column, address: r.address, end: next.address, isStmt: r.isStmt });
       }
@@ -64,20 +67,11 @@ export class LineTable {
     return pc < r.end ? r : undefined;
   }
 
-  /**
-   * Start addresses of the is_stmt runs of `line` in `file`: each place where control enters
-   * the line from another line (a `for` line has its init, test and increment runs).
-   */
+  /** Addresses of the is_stmt rows of `line` in `file`, ascending (a `for` line has several). */
   lineToAddrs(file: string, line: number): number[] {
-    const out: number[] = [];
-    let prev: LineLocation | undefined;
-    for (const r of this.ranges) {
-      const here = r.line === line && r.isStmt && samePath(r.file, file);
-      const contiguous = prev && prev.end === r.address && prev.line === line && samePath(prev.file, file);
-      if (here && !contiguous) out.push(r.address);
-      prev = r;
-    }
-    return out;
+    const out = new Set<number>();
+    for (const r of this.stmts) if (r.line === line && samePath(r.file, file)) out.add(r.address);
+    return [...out].sort((a, b) => a - b);
   }
 
   /**
@@ -86,7 +80,7 @@ export class LineTable {
    */
   nearestLineWithCode(file: string, line: number): { line: number; addrs: number[] } | undefined {
     let best = Infinity;
-    for (const r of this.ranges) if (r.isStmt && r.line >= line && r.line < best && samePath(r.file, file)) best = r.line;
+    for (const r of this.stmts) if (r.line >= line && r.line < best && samePath(r.file, file)) best = r.line;
     return best === Infinity ? undefined : { line: best, addrs: this.lineToAddrs(file, best) };
   }
 }

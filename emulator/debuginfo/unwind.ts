@@ -6,6 +6,7 @@
 
 import type { Fde, FrameIndex } from './cfi';
 import { evaluate, evaluateValue, type ExprContext } from './expr';
+import { unwindStepPrologue } from './prologue';
 import { ByteReader, DwarfError } from './reader';
 
 export type RegRule =
@@ -96,7 +97,7 @@ export interface CallerFrame {
   cfa: number;
   /** Caller's registers as far as known (x1–x31; sp = CFA). */
   regs: Map<number, bigint>;
-  method: 'cfi' | 'fp';
+  method: 'cfi' | 'fp' | 'prologue';
 }
 
 const M64 = (1n << 64n) - 1n;
@@ -160,10 +161,15 @@ export function unwindStepFp(readReg: ReadReg, readMem: ReadMem): CallerFrame | 
   return { pc: Number(ra), cfa: Number(fp), regs, method: 'fp' };
 }
 
-export interface StackFrameInfo { pc: number; regs: ReadReg; cfa?: number; method: 'top' | 'cfi' | 'fp' }
+export interface StackFrameInfo { pc: number; regs: ReadReg; cfa?: number; method: 'top' | CallerFrame['method'] }
 
-/** Walks the stack from the current registers: CFI where there is an FDE, frame pointers elsewhere. */
-export function backtrace(index: FrameIndex, pc: number, readReg: ReadReg, readMem: ReadMem, maxFrames = 64): StackFrameInfo[] {
+/**
+ * Walks the stack from the current registers: CFI where there is an FDE; elsewhere the
+ * prologue of the function (when `functionStart` can name its entry, e.g. from ELF symbols),
+ * then frame pointers.
+ */
+export function backtrace(index: FrameIndex, pc: number, readReg: ReadReg, readMem: ReadMem, maxFrames = 64,
+  functionStart?: (pc: number) => number | undefined): StackFrameInfo[] {
   const frames: StackFrameInfo[] = [{ pc, regs: readReg, method: 'top' }];
   let cur = { pc, readReg, isTop: true };
   let lastSp = -1n;
@@ -171,11 +177,16 @@ export function backtrace(index: FrameIndex, pc: number, readReg: ReadReg, readM
     let next: CallerFrame | undefined;
     try {
       next = unwindStep(index, cur.pc, cur.readReg, readMem, cur.isTop);
-      if (!next && !index.find(cur.isTop ? cur.pc : cur.pc - 1)) next = unwindStepFp(cur.readReg, readMem);
+      if (!next && !index.find(cur.isTop ? cur.pc : cur.pc - 1)) {
+        const start = functionStart?.(cur.isTop ? cur.pc : cur.pc - 1);
+        if (start !== undefined) next = unwindStepPrologue(cur.pc, start, cur.readReg, readMem, cur.isTop);
+        next ??= unwindStepFp(cur.readReg, readMem);
+      }
     } catch { next = undefined; }
-    // The stack grows down: a caller's sp must be above the callee's, or the walk is looping.
+    // The stack grows down: a caller's sp is at or above the callee's (equal for a function
+    // that has not made a frame yet); the same pc at the same sp again means the walk is looping.
     const sp = cur.readReg(2);
-    if (!next || BigInt(next.cfa) <= sp || BigInt(next.cfa) === lastSp) break;
+    if (!next || BigInt(next.cfa) < sp || (BigInt(next.cfa) === lastSp && next.pc === cur.pc)) break;
     lastSp = BigInt(next.cfa);
     const regs = next.regs;
     const rr: ReadReg = (r) => (r === 0 ? 0n : regs.get(r) ?? 0n);

@@ -101,6 +101,7 @@ export function fsqrtS(s: CpuState, rd: number, rs1: number, _rs2: number, _rs3:
 const BIG = pow2(800);
 const TINY = pow2(-960);
 const SAFE_MUL = pow2(995);
+const HUGE_SUM = pow2(1020);
 
 function addD(s: CpuState, rd: number, rs1: number, rs2: number, rm: number, sub: boolean): number {
   const F = regsD(s);
@@ -108,8 +109,9 @@ function addD(s: CpuState, rd: number, rs1: number, rs2: number, rm: number, sub
   let r = a + b;
   if (r !== r) { nanResultD(s, rd, rs1, rs2, -1); return 0; }
   const m = mode(s, rm);
-  if (r === Infinity || r === -Infinity) {
-    // finite operands: |x| >= MAX + ulp/2; whether that overflows in m is decided exactly
+  if (!(Math.abs(r) < HUGE_SUM)) {
+    // An infinite operand gives an exact infinity. Finite operands this close to overflow go the
+    // exact way: whether the sum overflows depends on the mode, and TwoSum's intermediates could.
     F[rd] = a - a === 0 && b - b === 0 ? addExactD(s, a, b, m) : r;
     return 0;
   }
@@ -133,7 +135,8 @@ export function fmulD(s: CpuState, rd: number, rs1: number, rs2: number, _rs3: n
   if (r !== r) { nanResultD(s, rd, rs1, rs2, -1); return 0; }
   const m = mode(s, rm);
   const ar = Math.abs(r);
-  if (ar >= TINY && ar !== Infinity && Math.abs(a) <= SAFE_MUL && Math.abs(b) <= SAFE_MUL) {
+  // |r| <= 2^995 also keeps Dekker's partial product ah*bh (up to |ab|(1+2^-25)) from overflowing.
+  if (ar >= TINY && ar <= SAFE_MUL && Math.abs(a) <= SAFE_MUL && Math.abs(b) <= SAFE_MUL) {
     finishD(s, rd, r, twoProdErr(a, b, r), m, true);
     return 0;
   }

@@ -62,7 +62,7 @@ export function roundExact(s: CpuState, neg: boolean, mant: bigint, exp: number,
     if (E < emin) {
       // Tiny unless rounding to p bits with an unbounded exponent carries up to 2^emin.
       const [ku] = roundShift(neg, mant, E - p + 1 - exp, rm);
-      if (E < emin || ku < 0n) fl |= UF;
+      if (E + 1 < emin || ku < (1n << BigInt(p))) fl |= UF;
     }
     s.fflags |= fl;
   }

@@ -1,15 +1,16 @@
 // Fused multiply-add family (FMADD/FMSUB/FNMSUB/FNMADD .S/.D): rs1*rs2 ± rs3 with ONE rounding.
 // The variants are sign flips of the exact operation (fmsub: -rs3; fnmsub: -rs1; fnmadd: both),
 // which also yields IEEE's signed-zero results. Singles: the product is exact in double, and
-// TwoSum gives the exact residual of the one double addition. Doubles: Boldo & Melquiond,
-// "Emulation of FMA and correctly-rounded sums: proved algorithms using rounding to odd"
-// (IEEE TC 2008): exact product (Dekker) and sum (TwoSum), low parts added with round-to-odd,
-// one final RN addition; cases outside the proven range go to the exact BigInt path.
+// TwoSum gives the exact residual of the one double addition. Doubles follow the structure of
+// Boldo & Melquiond, "Emulation of FMA and correctly-rounded sums: proved algorithms using
+// rounding to odd" (IEEE TC 2008): exact product (Dekker) and sum (TwoSum), low parts added, one
+// final RN addition — with their round-to-odd step replaced by an explicit repair of the one
+// case it guards against (see fmaD). Cases outside the proven range go to the exact BigInt path.
 
 import type { CpuState } from '../cpu/state';
 import {
-  NV, RDN, SF64, SI32, regsD, regsS, readS, bitsS, isNaNS, isSNaNS, writeCanonS, writeCanonD,
-  regIsNaND, regIsSNaND, twoSumErr, twoProdErr, nextUpD, nextDownD, pow2,
+  NV, RDN, regsD, regsS, readS, bitsS, isNaNS, isSNaNS, writeCanonS, writeCanonD,
+  regIsNaND, regIsSNaND, twoSumErr, twoProdErr, pow2,
 } from './bits';
 import { finishD, finishS } from './round';
 import { fmaExactD } from './exact';
@@ -52,50 +53,53 @@ function fmaS(s: CpuState, rd: number, rs1: number, rs2: number, rs3: number, rm
 const SAFE = pow2(995); // Dekker's split cannot overflow below this
 const TINY = pow2(-766); // product errors stay >= 2^-872 (normal), so every EFT below is exact
 
-/** Round-to-odd of v = RN(x) given its residual e = x - v: an inexact even result moves to its odd neighbour. */
-function toOdd(v: number, e: number): number {
-  if (e === 0) return v;
-  SF64[0] = v;
-  if ((SI32[0] & 1) !== 0) return v;
-  return e > 0 ? nextUpD(v) : nextDownD(v);
-}
-
 function fmaD(s: CpuState, rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): number {
   const F = regsD(s);
   const a = negP ? -F[rs1] : F[rs1], b = F[rs2], c = negC ? -F[rs3] : F[rs3];
   const ph = a * b;
-  const m = mode(s, rm);
   const aph = Math.abs(ph), ac = Math.abs(c);
   if (aph >= TINY && aph <= SAFE && Math.abs(a) <= SAFE && Math.abs(b) <= SAFE && (c === 0 || (ac >= TINY && ac <= SAFE))) {
     const pl = twoProdErr(a, b, ph); // a*b = ph + pl exactly
     const th = c + ph;
     const ul = twoSumErr(c, ph, th); // c + ph = th + ul exactly
-    const v0 = pl + ul;
-    const e1 = twoSumErr(pl, ul, v0);
-    const v = toOdd(v0, e1); // RO(pl + ul)
-    const r = th + v;
-    const e2 = twoSumErr(th, v, r);
-    // Residual of v: pl + ul - v (e1 itself when v was not moved; otherwise only its sign is
-    // reliable, and then x cannot be a tie because |x - r| < ulp(v) << ulp(r)/2).
-    const ex = v === v0 ? e1 : e1 - (v - v0);
+    const v = pl + ul;
+    const e1 = twoSumErr(pl, ul, v); // x = th + v + e1 exactly
+    let r = th + v;
+    let e2 = twoSumErr(th, v, r); // th + v = r + e2
+    // r = RN(th + v) is RN(x): th, v and r are multiples of v's quantum q, |e1| < q, so no
+    // rounding boundary lies between th + v and x unless th + v is itself a midpoint (ties are
+    // the double-rounding case Boldo & Melquiond's round-to-odd step exists for). Then |e2| is
+    // half an ulp of r, r + 2*e2 is exactly the other neighbour, and e1's side decides.
+    if (e1 !== 0 && e2 !== 0 && (r + 2 * e2) - r === 2 * e2 && (e1 > 0) === (e2 > 0)) {
+      r += 2 * e2;
+      e2 = -e2;
+    }
     if (Math.abs(r) >= TINY && r - r === 0) {
-      // x - r = e2 + ex; if e2 != 0 it is a multiple of ulp(v) > |ex|, so it carries the sign.
-      finishD(s, rd, r, e2 !== 0 ? e2 : ex, m, ex === 0);
+      // x - r = e2 + e1, and a nonzero e2 (a multiple of q) outweighs e1; exact only if e1 = 0.
+      finishD(s, rd, r, e2 !== 0 ? e2 : e1, mode(s, rm), e1 === 0);
       return 0;
     }
   }
-  if (a !== a || b !== b || c !== c) { fmaNaN(s, rd, rs1, rs2, rs3, a, b, false); return 0; }
+  // Kept out of line so the hot path above stays small enough for V8 to inline its helpers.
+  fmaSlowD(s, rd, rs1, rs2, rs3, a, b, c, mode(s, rm));
+  return 0;
+}
+
+/** NaNs, infinities, zero products, and results or operands outside the proven fast range. */
+function fmaSlowD(s: CpuState, rd: number, rs1: number, rs2: number, rs3: number, a: number, b: number, c: number, m: number): void {
+  const F = regsD(s);
+  if (a !== a || b !== b || c !== c) { fmaNaN(s, rd, rs1, rs2, rs3, a, b, false); return; }
+  const ph = a * b;
   const infA = a - a !== 0, infB = b - b !== 0, infC = c - c !== 0;
   if (infA || infB || infC || a === 0 || b === 0) {
     // Zero or infinite operands make the product exact (0 or inf), so ph + c is the exact result;
     // a NaN there is an invalid operation (0*inf, inf-inf). Only an exact zero sum's sign depends on rm.
     const sum = (infA || infB) ? ph + c : infC ? c : ph + c;
-    if (sum !== sum) { fmaNaN(s, rd, rs1, rs2, rs3, a, b, false); return 0; }
+    if (sum !== sum) { fmaNaN(s, rd, rs1, rs2, rs3, a, b, false); return; }
     F[rd] = sum === 0 && m === RDN ? -(-ph - c) : sum;
-    return 0;
+    return;
   }
   F[rd] = fmaExactD(s, a, b, c, m);
-  return 0;
 }
 
 type Fused = (s: CpuState, rd: number, rs1: number, rs2: number, rs3: number, rm: number) => number;

@@ -7,7 +7,7 @@
 import type { CpuState } from '../cpu/state';
 import {
   NX, UF, OF, RNE, RTZ, RDN, RUP, RMM, MAX_S, MIN_NORMAL_S,
-  nextUpD, nextDownD, nextUpS, nextDownS, regsD, writeS, SF64, SI32,
+  nextUpD, nextDownD, nextUpS, nextDownS, regsD, writeS, SF64, SI32, pow2,
 } from './bits';
 
 /** Result of an overflowing operation per mode (IEEE 754-2019 7.4; RISC-V follows it). */
@@ -52,19 +52,21 @@ export function isTieD(r: number, t: number): boolean {
 export function finishD(s: CpuState, rd: number, r: number, t: number, m: number, exactT: boolean): void {
   if (t !== 0) {
     s.fflags |= NX;
-    if (m !== RNE) {
-      r = directed(r, t, m === RMM && exactT && isTieD(r, t), m, false);
-      if (r === Infinity || r === -Infinity) s.fflags |= OF;
-    }
+    if (m !== RNE) r = directedD(s, r, t, m, exactT);
   }
   regsD(s)[rd] = r;
 }
+/** The non-RNE tail of finishD, out of line to keep finishD inlinable into every hot path. */
+function directedD(s: CpuState, r: number, t: number, m: number, exactT: boolean): number {
+  r = directed(r, t, m === RMM && exactT && isTieD(r, t), m, false);
+  if (r === Infinity || r === -Infinity) s.fflags |= OF;
+  return r;
+}
 
-// binary32 overflow threshold: MAX_S + half an ulp = 2^128 - 2^103. At or beyond it RN overflows.
-const OVF_S = 3.4028235677973366e38;
-const TWO128 = 3.402823669209385e38;
-const TWO_M150 = 7.006492321624085e-46; // 2^-150: unbounded-exponent ulp just below 2^-126
-const TWO_M151 = 3.503246160812043e-46;
+const TWO128 = pow2(128);
+const OVF_S = TWO128 - pow2(103); // binary32 MAX + half an ulp: at or beyond it RN overflows
+const TWO_M150 = pow2(-150); // the unbounded-exponent ulp just below 2^-126
+const TWO_M151 = pow2(-151);
 
 /** Compares |d + e| with a positive double thr, where e is d's RN residual (|e| << ulp(d)). */
 function absAtLeast(d: number, e: number, thr: number, strict: boolean): boolean {
@@ -115,7 +117,7 @@ export function roundS(s: CpuState, d: number, err: number, m: number): number {
     const away = (m === RUP && d > 0) || (m === RDN && d < 0);
     const reaches = m === RNE || m === RMM ? absAtLeast(d, err, MIN_NORMAL_S - TWO_M151, false)
       : away && absAtLeast(d, err, MIN_NORMAL_S - TWO_M150, true);
-    if (reaches || !reaches) fl |= UF;
+    if (!reaches) fl |= UF;
   }
   s.fflags |= fl;
   return r;

@@ -98,6 +98,8 @@ export class PluginManager {
   hasPendingWork = false;
   /** Observer of every dynamic callback (set by the `trace` plugin); null costs one compare. */
   tracer: ((e: TraceEvent) => void) | null = null;
+  /** Plugin id that installed the tracer: unloading it removes the tracer. */
+  tracerOwner = -1;
   timeControlOwner: number | null = null;
 
   // The callback being run right now (QEMU keeps this in current_cpu and the cb flags).
@@ -317,6 +319,7 @@ export class PluginManager {
     const i = this.contexts.indexOf(ctx);
     if (i >= 0) this.contexts.splice(i, 1);
     if (this.timeControlOwner === ctx.id) this.timeControlOwner = null;
+    if (this.tracerOwner === ctx.id) { this.tracer = null; this.tracerOwner = -1; }
   }
 
   /** qemu_plugin_reset / qemu_plugin_uninstall: done at the next safe point, then `done` runs. */

@@ -11,6 +11,7 @@ export type { PluginSpec, LoaderHost } from './loader';
 export { makeMeminfo, meminfoSizeShift, meminfoIsSignExtended, meminfoIsBigEndian, meminfoIsStore } from './meminfo';
 export { BUILTINS } from './builtin/index';
 export { traceBuffer, TraceRing } from './builtin/trace';
+export { hotPagesOf, type PageCounters } from './builtin/hotpages';
 export { boolParse } from './api';
 export { attachToMachine, imageExtras, type AttachExtras } from './machine-binding';
 export * from './types';

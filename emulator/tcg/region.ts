@@ -12,14 +12,18 @@ import { assemble, effectiveInstrumentation, emitTbBody } from './codegen';
 import type { FpHelperFn } from './gen-sys';
 import { TbStatus, type TbFunction, type TranslationBlock } from './tb';
 
-/** Size bounds keep region functions well under V8's optimisable bytecode size. */
-export const REGION_MAX_TBS = 48;
-export const REGION_MAX_INSNS = 1200;
+/**
+ * Size bounds keep region functions well under V8's optimisable bytecode size (a 393-instruction
+ * region, ~80 KB of source, stayed unoptimised here and ran 10x slower) and entries cheap.
+ */
+export const REGION_MAX_TBS = 32;
+export const REGION_MAX_INSNS = 256;
 
 export class Region {
   valid = true;
-  /** Times the region function was entered from the run loop. */
+  /** Times the region function was entered from the run loop, and instructions retired inside. */
   entries = 0;
+  insns = 0;
   fn: TbFunction = () => 0;
   source = '';
   consts: unknown[] = [];
@@ -29,7 +33,7 @@ export class Region {
 /**
  * Static successors of a TB: branch target and fall-through, jal target and its return address
  * (so a call inside a loop comes back into the region through the callee's `ret`), or the next
- * pc of a TB cut by the size or page limit. For jalr, the target last observed by the run loop;
+ * pc of a TB cut by the size or page limit. For jalr, the targets observed by the run loop;
  * any other computed pc that is a member's start also stays inside (the switch has its case).
  */
 export function successors(tb: TranslationBlock): number[] {
@@ -40,47 +44,36 @@ export function successors(tb: TranslationBlock): number[] {
   if (f.branch) return [last.pc + last.imm, next];
   if (last.op === 'jal') return last.rd !== 0 ? [last.pc + last.imm, next] : [last.pc + last.imm];
   // jalr (returns, indirect calls, switch tables): where it went last time, as the run loop saw it.
-  if (last.op === 'jalr') return tb.lastNext >= 0 ? [tb.lastNext] : [];
+  if (last.op === 'jalr') return tb.jalrTargets;
   return [next];
 }
 
 /**
  * Region function source: entered with cpu.pc at a member's start; N counts the instructions
  * retired in this run; BUDGET (from the run loop) bounds N so run({maxInsns}) stays exact.
- * The switch is on the member's index (dense, so V8 makes it a jump table); a transfer sets pc
- * and the index — resolved at translation time for static successors, through a pc->index Map
- * for jalr.
+ * (Measured here: a switch on pc beat a dense index switch fed by a pc->index Map, because
+ * jalr targets then need the Map.)
  */
 export function generateRegion(members: readonly TranslationBlock[], fp: Readonly<Record<string, FpHelperFn>>, vcpu: number): { source: string; consts: unknown[] } {
   const c = new Ctx();
   c.fp = fp;
   c.vcpu = vcpu;
   c.region = true;
-  const index = new Map(members.map((tb, i) => [tb.pc, i]));
-  const pcx = c.konst(index);
-  c.emit(`I = ${pcx}.get(pc);`);
   c.emit('for (;;) {');
-  c.emit('switch (I) {');
-  members.forEach((tb, i) => {
+  c.emit('switch (pc) {');
+  for (const tb of members) {
     const len = tb.insns.length;
-    c.emit(`case ${i}: {`);
+    c.emit(`case ${num(tb.pc)}: {`);
     c.emit(`if (N + ${len} > BUDGET) break;`);
     c.emit(`${c.konst(tb)}.execCount++;`);
     const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
-    if (next !== undefined) {
-      const last = tb.insns[tb.insns.length - 1];
-      // Static successors that are members resolve to their index here; anything else asks the Map.
-      const known = last.op === 'jalr' ? [] : successors(tb).filter((pc) => index.has(pc));
-      const fallback = last.op === 'jalr' ? `${pcx}.get(pc)` : '-1';
-      const chain = known.reduceRight((acc, pc) => `pc === ${num(pc)} ? ${index.get(pc)} : ${acc}`, fallback);
-      c.emit(`N += ${len}; pc = ${next}; I = ${chain}; if (SMC !== 0) break; continue;`);
-    }
+    if (next !== undefined) c.emit(`N += ${len}; pc = ${next}; if (SMC !== 0) break; continue;`);
     c.emit('}');
-  });
+  }
   c.emit('}');
   c.emit('break;');
   c.emit('}');
   c.emit(c.exit(TbStatus.NEXT, 'pc', 0));
-  const source = assemble(c, ['pc = S.pc', 'I = 0', 'N = 0', 'SMC = 0', 'BUDGET = E.budget'], c.lines);
+  const source = assemble(c, ['pc = S.pc', 'N = 0', 'SMC = 0', 'BUDGET = E.budget'], c.lines);
   return { source, consts: c.consts };
 }

@@ -54,8 +54,12 @@ export class TranslationBlock {
   region: Region | null = null;
   /** Every region holding this TB's code (dropped with it). */
   inRegions: Region[] = [];
-  /** pc the run loop last saw executed after this TB (profiles indirect jumps for regions); -1 if none. */
-  lastNext = -1;
+  /** Targets the run loop saw this TB's final jalr go to (a few; profiles indirect jumps for regions). */
+  readonly jalrTargets: number[] = [];
+  /** Set when a region built around this TB did not pay off: it is not tried again. */
+  noRegion = false;
+  /** Whether the TB ends with jalr (then the run loop records its targets). */
+  readonly indirect: boolean;
   /** Generated JavaScript source of fn (for the TB view and debugging the translator). */
   source = '';
 
@@ -69,7 +73,15 @@ export class TranslationBlock {
     readonly seq: number,
     readonly instrumentation: TbInstrumentation | undefined,
     readonly trap?: TbTrap,
-  ) {}
+  ) {
+    this.indirect = insns.length > 0 && insns[insns.length - 1].op === 'jalr';
+  }
+
+  /** Records a jalr target (bounded: a handful of hot targets is what regions can use). */
+  noteTarget(pc: number): void {
+    const t = this.jalrTargets;
+    if (t.length < 8 && !t.includes(pc)) t.push(pc);
+  }
 
   /** Guest pages (page numbers) holding the TB's bytes: one, or two when its first instruction crosses a page. */
   pages(): number[] {

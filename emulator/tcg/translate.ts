@@ -1,7 +1,8 @@
 // TB formation by QEMU's rules (accel/tcg/translator.c, target/riscv/translate.c): decode guest
 // instructions from pc until one ends the block (control transfer, ecall, ebreak, fence.i, and —
 // as qemu-riscv64 7.2 does — every Zicsr instruction, which exits to the main loop), the next
-// instruction would leave the first page (only the first instruction may cross a page), the size
+// instruction would leave the first page (only the first instruction may cross a page; QEMU 7.2's
+// exact test is below), the size
 // limit is reached, or the next address holds a breakpoint (so a breakpoint is always at a TB start).
 // An undecodable or unfetchable *first* instruction becomes a trap TB, so SIGILL/SIGSEGV is
 // raised only when execution really gets there.
@@ -37,7 +38,10 @@ export function formBlock(mem: Memory, pc: number, maxInsns: number, isBreakpoin
       break;
     }
     const len = (lo & 3) === 3 ? 4 : 2;
-    if (!first && Math.floor((at + len - 1) / PAGE) !== firstPage) break;
+    // qemu-riscv64 7.2 (riscv_tr_translate_insn): past page offset PAGE-4 the next instruction is
+    // kept only if pc + len (not pc + len - 1) is on the same page, so a 2-byte instruction in
+    // the last halfword of the page starts a new TB too. Our oracle is that QEMU, so we match it.
+    if (!first && at % PAGE > PAGE - 4 && Math.floor((at + len) / PAGE) !== firstPage) break;
     let hi = 0;
     if (len === 4) {
       hi = mem.fetch16(at + 2);

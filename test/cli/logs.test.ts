@@ -42,13 +42,22 @@ describe('cli: -d in_asm / -D against qemu-riscv64', () => {
     });
   }
 
-  it('hello-static: TB symbols match QEMU for the first 200 TBs', function () {
-    const qemu = requireTool(this, QEMU);
-    const args = ['-d', 'in_asm', example('hello-static')];
-    const q = parseInAsm(run(qemu, args, { env: FIXED_ENV }).stderr).slice(0, 200);
-    const t = parseInAsm(runTbscope(args, { env: FIXED_ENV }).stderr).slice(0, 200);
-    assert.deepEqual(t.map((tb) => `${tb.insns[0]?.pc.toString(16)} ${tb.symbol}`), q.map((tb) => `${tb.insns[0]?.pc.toString(16)} ${tb.symbol}`));
-  });
+  // Static, non-PIE programs that do not generate code: QEMU places them at the same addresses,
+  // so every TB (start, instructions, "IN:" symbol) must be the same, in the same order. This
+  // checks QEMU's TB-forming rules (control transfers, ecall, page ends, size limit) end to end.
+  for (const name of ['hello-static', 'step', 'segv', 'exitcode', 'printenv']) {
+    it(`${name}: every TB equals QEMU's, in translation order`, function () {
+      const qemu = requireTool(this, QEMU);
+      const args = ['-d', 'in_asm', example(name)];
+      const shape = (tbs: ReturnType<typeof parseInAsm>) => tbs.map((tb) => `${tb.symbol}: ${tb.insns.map((i) => `${i.pc.toString(16)}:${i.raw}`).join(' ')}`);
+      const q = shape(parseInAsm(run(qemu, args, { env: FIXED_ENV }).stderr));
+      const t = shape(parseInAsm(runTbscope(args, { env: FIXED_ENV }).stderr));
+      assert.ok(q.length > 100);
+      const first = q.findIndex((tb, i) => tb !== t[i]);
+      assert.equal(first, -1, `TB #${first} differs:\n  qemu:    ${q[first]}\n  tbscope: ${t[first]}`);
+      assert.equal(t.length, q.length);
+    });
+  }
 
   for (const name of ['tiny', 'tiny-c']) {
     it(`${name}: -d exec traces the same TB sequence as qemu -d exec,nochain`, function () {

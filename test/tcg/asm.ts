@@ -45,9 +45,20 @@ export function assemble(src: string, march = 'rv64gc'): Assembled {
 
 export function cleanup(a: Assembled): void { rmSync(a.dir, { recursive: true, force: true }); }
 
+/**
+ * How the run loop executes TBs in the tests that run both ways: one call per TB (regions off)
+ * or regions built after the first execution (so even short test programs run inside regions).
+ */
+export const EXEC_MODES = [
+  { name: 'per-TB calls', regions: false, regionThreshold: 1 },
+  { name: 'regions', regions: true, regionThreshold: 1 },
+] as const;
+export type ExecMode = (typeof EXEC_MODES)[number];
+
 /** A Machine with the image at TEXT (r-x), DATA rw-, a stack, pc at _start and sp set. */
-export function machineFor(a: Assembled, opts: MachineOptions = {}): Machine {
+export function machineFor(a: Assembled, opts: MachineOptions = {}, mode?: ExecMode): Machine {
   const m = new Machine(opts);
+  if (mode) { m.regions = mode.regions; m.regionThreshold = mode.regionThreshold; }
   const len = Math.ceil(Math.max(a.image.length, 1) / 4096) * 4096;
   m.mem.map(TEXT, len, PROT_READ | PROT_EXEC);
   m.mem.write(TEXT, a.image, true);

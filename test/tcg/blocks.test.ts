@@ -5,7 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import type { Machine } from '../../emulator/machine';
-import { assemble, cleanup, machineFor, needAs, runToExit, type Assembled } from './asm';
+import { assemble, cleanup, EXEC_MODES, machineFor, needAs, runToExit, type Assembled } from './asm';
 import { execTrace, inAsm, needQemu, qemu } from './qemu';
 
 /** A program exercising every TB-ending rule, a page-crossing instruction and a long straight run. */
@@ -97,9 +97,9 @@ describe('TB formation and execution vs qemu-riscv64', function () {
     assert.deepEqual(pcs, q);
   });
 
-  it('a run budget stops after exactly that many instructions, resumable', function () {
+  for (const mode of EXEC_MODES) it(`${mode.name}: a run budget stops after exactly that many instructions, resumable`, function () {
     const total = ours(a).m.cpu.instret;
-    const m = machineFor(a);
+    const m = machineFor(a, {}, mode);
     runToExit(m, 0);
     let slices = 0;
     for (;;) {
@@ -113,4 +113,20 @@ describe('TB formation and execution vs qemu-riscv64', function () {
     assert.equal(m.cpu.instret, total);
     assert.equal(slices, Math.ceil(total / 97));
   });
+
+  for (const mode of EXEC_MODES) {
+    it(`${mode.name}: per-TB execution counts equal qemu's -d exec,nochain counts; instret and result exact`, function () {
+      const q = qemu(a.elf, { d: 'exec,nochain' });
+      const counts = new Map<number, number>();
+      for (const pc of execTrace(q.log)) counts.set(pc, (counts.get(pc) ?? 0) + 1);
+      const steps = execTrace(qemu(a.elf, { d: 'exec,nochain', singlestep: true }).log).length;
+      const m = machineFor(a, {}, mode);
+      const stop = runToExit(m);
+      assert.deepEqual(stop, { kind: 'exit', code: q.status });
+      const ours = new Map([...m.tbs()].map((tb) => [tb.pc, tb.execCount]));
+      assert.deepEqual(ours, counts);
+      assert.equal(m.cpu.instret, steps);
+      assert.equal(m.stats.regionsBuilt > 0, mode.regions);
+    });
+  }
 });

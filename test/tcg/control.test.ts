@@ -5,7 +5,7 @@
 // output must equal qemu's.
 
 import { strict as assert } from 'node:assert';
-import { assemble, cleanup, machineFor, needAs, runToExit } from './asm';
+import { assemble, cleanup, EXEC_MODES, machineFor, needAs, runToExit } from './asm';
 import { execTrace, needQemu, qemu } from './qemu';
 
 const LOOP = `
@@ -27,11 +27,11 @@ _start:
 describe('run loop stops vs qemu-riscv64 traces', function () {
   beforeEach(function () { needAs(this); needQemu(this); });
 
-  it('a breakpoint set inside a translated TB stops before that instruction, every time it is reached', function () {
+  for (const mode of EXEC_MODES) it(`${mode.name}: a breakpoint set inside a translated TB stops before that instruction, every time it is reached`, function () {
     const a = assemble(LOOP);
     try {
       const trace = execTrace(qemu(a.elf, { d: 'exec,nochain', singlestep: true }).log);
-      const m = machineFor(a);
+      const m = machineFor(a, {}, mode);
       runToExit(m, 0);
       assert.equal(m.run({ maxInsns: 30 }).kind, 'budget');
       const tb = [...m.tbs()].find((t) => t.insns.length >= 5 && t.execCount > 0)!;
@@ -155,7 +155,7 @@ cbrk:
     } finally { cleanup(a); }
   });
 
-  it('self-modifying code (another TB after fence.i, and later in the same TB) behaves as under qemu', function () {
+  for (const mode of EXEC_MODES) it(`${mode.name}: self-modifying code (another TB after fence.i, and later in the same TB) behaves as under qemu`, function () {
     const addi = (imm: number) => ((imm << 20) | (10 << 15) | (10 << 7) | 0x13) >>> 0;
     const a = assemble(`
 .option norvc
@@ -211,7 +211,7 @@ patched:
     try {
       const q = qemu(a.elf);
       assert.equal(q.status, 0);
-      const m = machineFor(a);
+      const m = machineFor(a, {}, mode);
       const out: number[] = [];
       assert.deepEqual(runToExit(m, 1e6, out), { kind: 'exit', code: 0 });
       assert.deepEqual(Buffer.from(out), q.stdout);

@@ -5,11 +5,19 @@
 // "address" sorts descending).
 
 import { CbFlags, MemRW } from '../../tcg/instrument';
+import { managerOf, type PluginManager } from '../core';
 import { meminfoIsStore } from '../meminfo';
 import type { PluginModule } from '../types';
 import { hex, optionFailed, parseBool, split, strtoull } from './util';
 
-interface PageCounters { pageAddress: number; cpuRead: number; cpuWrite: number; reads: number; writes: number }
+export interface PageCounters { pageAddress: number; cpuRead: number; cpuWrite: number; reads: number; writes: number }
+
+const live = new WeakMap<PluginManager, { pages: Map<number, PageCounters>; pageSize: number; sortBy: string }>();
+
+/** The live counters of the hotpages plugin loaded into `mgr`, if any (the debugger's hot-pages view). */
+export function hotPagesOf(mgr: PluginManager): { pages: ReadonlyMap<number, PageCounters>; pageSize: number; sortBy: string } | undefined {
+  return live.get(mgr);
+}
 
 export const hotpages: PluginModule = {
   apiVersion: 7,
@@ -30,6 +38,10 @@ export const hotpages: PluginModule = {
       else throw optionFailed(opt);
     }
     const pages = new Map<number, PageCounters>();
+    // Plugins installed through a manager publish their counters; a bare API object (tests) has none.
+    let mgr: PluginManager | undefined;
+    try { mgr = managerOf(api); } catch { mgr = undefined; }
+    if (mgr) live.set(mgr, { pages, pageSize, sortBy: { rw: 'rw', r: 'reads', w: 'writes', a: 'address' }[sortBy] });
 
     const onMem = (cpu: number, info: number, vaddr: number): void => {
       // User mode has no hwaddr: with io=on nothing is counted, otherwise the vaddr's page is.

@@ -50,6 +50,7 @@ export const trace: PluginModule = {
     const ring = new TraceRing(size);
     rings.set(mgr, ring);
     mgr.tracer = e => ring.push(e);
+    mgr.tracerOwner = api.id;
     const nothing = () => { /* the observer records the event */ };
 
     if (tb || insn || mem) {

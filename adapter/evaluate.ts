@@ -1,0 +1,42 @@
+// evaluate (watch, hover, Debug Console): a DWARF variable by name shows as the Variables view
+// shows it (expandable); anything else goes through the expression evaluator with the selected
+// frame's registers, where variables take their numeric values.
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { ValueNode } from '../emulator/debuginfo/index';
+import { evaluateExpression, formatValue, type Value } from './expr';
+import type { Runtime } from './runtime';
+import type { StackCache } from './stack';
+import { evalEnv, hex } from './target';
+import type { Variables } from './variables';
+
+/** A variable's value for arithmetic, from its display text (integers, pointers, floats, chars). */
+function nodeValue(n: ValueNode): Value | undefined {
+  const t = n.value.trim();
+  let m = /^(-?\d+)(?:\s|$)/.exec(t);
+  if (m && !/[.eE]/.test(t.split(/\s/)[0])) return { kind: 'int', v: BigInt(m[1]), size: 8, signed: true };
+  m = /^(0x[0-9a-fA-F]+)/.exec(t);
+  if (m) return { kind: 'int', v: BigInt(m[1]), size: 8, signed: false, isAddr: true };
+  if (/^-?(\d+\.?\d*(e[-+]?\d+)?|inf|nan)$/i.test(t)) return { kind: 'float', v: Number(t), size: 8 };
+  if (n.address !== undefined) return { kind: 'int', v: BigInt(n.address), size: 8, signed: false, isAddr: true };
+  return undefined;
+}
+
+export function evaluate(rt: Runtime, frames: StackCache, vars: Variables, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
+  const frame = frames.get(rt, args.frameId);
+  const fv = vars.frameValues(rt, frame);
+  const find = (name: string) => fv?.locals.find((n) => n.name === name) ?? fv?.params.find((n) => n.name === name);
+  const expr = args.expression.trim();
+  const node = find(expr);
+  if (node) {
+    const v = vars.nodeVar(node);
+    return { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
+  }
+  const v = evaluateExpression(expr, evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); }));
+  const result = formatValue(v);
+  return {
+    result, variablesReference: 0,
+    type: v.kind === 'float' ? 'double' : v.isAddr ? 'address' : v.signed ? `int${v.size * 8}_t` : `uint${v.size * 8}_t`,
+    memoryReference: v.kind === 'int' && v.isAddr ? hex(BigInt.asUintN(64, v.v)) : undefined,
+  };
+}

@@ -1,0 +1,46 @@
+// readMemory / writeMemory (VS Code's hex editor, memory references on registers and pointers):
+// reads return the readable prefix and report the rest as unreadable instead of failing, so
+// scrolling into unmapped memory never breaks the view; writes go through the debugger path
+// (ignoring page protection, like ptrace) and drop translated code they overwrite.
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { PAGE_SIZE } from '../emulator/memory/types';
+import type { Runtime } from './runtime';
+import { AdapterError, hex, parseMemoryReference } from './target';
+
+const MAX_READ = 1 << 20;
+
+export function readMemory(rt: Runtime, args: DebugProtocol.ReadMemoryArguments): DebugProtocol.ReadMemoryResponse['body'] {
+  const start = parseMemoryReference(args.memoryReference) + (args.offset ?? 0);
+  const count = Math.min(Math.max(args.count | 0, 0), MAX_READ);
+  if (start < 0) throw new AdapterError(`address ${start} is negative`);
+  const mem = rt.machine.mem;
+  const chunks: Uint8Array[] = [];
+  let addr = start, got = 0;
+  while (got < count) {
+    const n = Math.min(count - got, PAGE_SIZE - (addr % PAGE_SIZE));
+    if (!mem.isMapped(addr, n)) break;
+    chunks.push(mem.read(addr, n, true));
+    addr += n; got += n;
+  }
+  const data = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.length)));
+  return { address: hex(start), data: data.toString('base64'), unreadableBytes: count - got };
+}
+
+export function writeMemory(rt: Runtime, args: DebugProtocol.WriteMemoryArguments): DebugProtocol.WriteMemoryResponse['body'] {
+  const start = parseMemoryReference(args.memoryReference) + (args.offset ?? 0);
+  if (typeof args.data !== 'string') throw new AdapterError('writeMemory: data (base64) is missing');
+  const data = new Uint8Array(Buffer.from(args.data, 'base64'));
+  const mem = rt.machine.mem;
+  if (!mem.isMapped(start, Math.max(data.length, 1))) {
+    if (!args.allowPartial) throw new AdapterError(`cannot write ${data.length} bytes at ${hex(start)}: memory not mapped`);
+    let n = 0;
+    while (n < data.length && mem.isMapped(start + n, 1)) n++;
+    if (n) { mem.write(start, data.subarray(0, n), true); rt.machine.invalidateRange(start, n); }
+    return { bytesWritten: n };
+  }
+  mem.write(start, data, true);
+  // Code the guest has translated must be translated again from the new bytes.
+  rt.machine.invalidateRange(start, data.length);
+  return { bytesWritten: data.length };
+}

@@ -1,0 +1,266 @@
+// The DAP session: translates requests into runtime calls and runtime events into DAP events,
+// nothing more. Each handler is a few lines that return a response body (or throw an error that
+// becomes an error response, the session staying alive); the work lives in one file per concern.
+
+import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, StoppedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { BreakpointManager } from './breakpoints';
+import { CAPABILITIES } from './capabilities';
+import { ConfigError, validateConfig, type LaunchConfig } from './config';
+import { callbackTrace, hotPages, plugins, translationBlock, translationBlocks } from './custom';
+import { disassemble } from './disassemble';
+import { evaluate } from './evaluate';
+import { applyFilters } from './exceptions';
+import { readMemory, writeMemory } from './memory';
+import { Runtime, type RuntimeStop } from './runtime';
+import { SourceMapper } from './sources';
+import { modules, StackCache, stackTrace } from './stack';
+import { stepMode, type StepKind } from './stepping';
+import { AdapterError } from './target';
+import { Variables } from './variables';
+import { DataBreakpoints } from './watch';
+
+const THREAD_ID = 1;
+
+export class TbscopeSession extends LoggingDebugSession {
+  private rt?: Runtime;
+  private config?: LaunchConfig;
+  private readonly sources = new SourceMapper();
+  private readonly frames = new StackCache();
+  private readonly vars = new Variables();
+  private readonly bps = new BreakpointManager(this.sources, (text) => this.sendEvent(new OutputEvent(text, 'console')));
+  private readonly watches = new DataBreakpoints();
+  private filterArgs: DebugProtocol.SetExceptionBreakpointsArguments = { filters: ['signals'] };
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => { this.configurationDone = resolve; });
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  /** Runs a handler: its result becomes the response body, a throw an error response. */
+  private handle<T>(response: DebugProtocol.Response, fn: () => T | Promise<T>): void {
+    Promise.resolve().then(fn).then((body) => {
+      if (body !== undefined) response.body = body;
+      this.sendResponse(response);
+    }, (e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof AdapterError || e instanceof ConfigError)) this.sendEvent(new OutputEvent(`tbscope: ${response.command} failed: ${msg}\n`, 'console'));
+      this.sendErrorResponse(response, { id: 1001, format: '{_msg}', variables: { _msg: msg }, showUser: response.command === 'launch' || response.command === 'restart' });
+    });
+  }
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new AdapterError('no program is loaded');
+    return this.rt;
+  }
+
+  private stopped(): Runtime {
+    const rt = this.runtime();
+    if (rt.state === 'running') throw new AdapterError('the guest is running: pause it first');
+    return rt;
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = { ...CAPABILITIES };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configurationDone();
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    this.handle(response, async () => {
+      this.config = validateConfig(args as unknown as Record<string, unknown>);
+      await this.startGuest(this.config);
+      // Clients that send no configurationDone get the guest running after a second anyway.
+      await Promise.race([this.configured, new Promise((r) => setTimeout(r, 1000))]);
+      setImmediate(() => this.go());
+    });
+  }
+
+  /** Builds a runtime for cfg and connects breakpoints, filters and events to it. */
+  private async startGuest(cfg: LaunchConfig): Promise<void> {
+    let rt: Runtime;
+    try {
+      rt = await Runtime.create(cfg);
+    } catch (e) {
+      throw new ConfigError(`cannot launch ${cfg.program}: ${(e as Error).message.replace(/^tbscope: /, '')}`);
+    }
+    this.rt = rt;
+    this.sources.attach(rt);
+    rt.filters = applyFilters(this.filterArgs);
+    rt.on('output', (o: { category: string; text: string }) => this.sendEvent(new OutputEvent(o.text, o.category)));
+    rt.on('stopped', (s: RuntimeStop) => this.onStopped(s));
+    rt.on('update', (u: { running: boolean }) => this.sendEvent(new Event('tbscope/update', { ...u, instructions: rt.machine.cpu.instret, translationBlocks: rt.machine.stats.tbsTranslated, pc: rt.pc })));
+    rt.on('exited', (code: number) => {
+      if (this.rt !== rt) return;
+      this.sendEvent(new ExitedEvent(code));
+      this.sendEvent(new TerminatedEvent());
+    });
+    rt.drainOutput();
+    this.bps.apply(rt);
+    this.watches.apply(rt);
+    // Breakpoints set before the program was loaded are resolved now.
+    for (const b of this.bps.current()) this.sendEvent(new BreakpointEvent('changed', b));
+  }
+
+  private go(): void {
+    const rt = this.rt;
+    if (!rt) return;
+    if (this.config?.stopOnEntry) rt.stopOnEntry(); else rt.resume();
+  }
+
+  private onStopped(s: RuntimeStop): void {
+    this.frames.invalidate();
+    this.vars.reset();
+    const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
+    e.body.description = s.description;
+    e.body.allThreadsStopped = true;
+    if (s.hitBreakpointIds?.length) e.body.hitBreakpointIds = s.hitBreakpointIds;
+    this.sendEvent(e);
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    this.handle(response, async () => {
+      if (args.arguments) this.config = validateConfig(args.arguments as unknown as Record<string, unknown>);
+      if (!this.config) throw new AdapterError('nothing to restart: no program was launched');
+      this.rt?.terminate();
+      this.rt?.removeAllListeners();
+      await this.startGuest(this.config);
+      setImmediate(() => this.go());
+    });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.handle(response, () => {
+      const rt = this.rt;
+      if (rt && rt.state !== 'exited') { rt.terminate(); this.sendEvent(new TerminatedEvent()); }
+    });
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.rt?.terminate();
+    this.sendResponse(response);
+  }
+
+  // ---- execution ---------------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [{ id: THREAD_ID, name: 'vCPU 0' }] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.handle(response, () => { this.stopped().resume(); return { allThreadsContinued: true }; });
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.handle(response, () => { this.runtime().pause(); });
+  }
+
+  private step(response: DebugProtocol.Response, kind: StepKind, granularity?: DebugProtocol.SteppingGranularity): void {
+    this.handle(response, () => { const rt = this.stopped(); rt.resume(stepMode(rt, this.frames, kind, granularity)); });
+  }
+  protected override nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, 'over', a.granularity); }
+  protected override stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, 'in', a.granularity); }
+  protected override stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, 'out', a.granularity); }
+
+  // ---- breakpoints -------------------------------------------------------------------------
+
+  protected override setBreakPointsRequest(r: DebugProtocol.SetBreakpointsResponse, a: DebugProtocol.SetBreakpointsArguments): void {
+    this.handle(r, () => ({ breakpoints: this.bps.setSource(a) }));
+  }
+  protected override setFunctionBreakPointsRequest(r: DebugProtocol.SetFunctionBreakpointsResponse, a: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.handle(r, () => ({ breakpoints: this.bps.setFunctions(a) }));
+  }
+  protected override setInstructionBreakpointsRequest(r: DebugProtocol.SetInstructionBreakpointsResponse, a: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    this.handle(r, () => ({ breakpoints: this.bps.setInstructions(a) }));
+  }
+  protected override setExceptionBreakPointsRequest(r: DebugProtocol.SetExceptionBreakpointsResponse, a: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.handle(r, () => {
+      const f = applyFilters(a);
+      this.filterArgs = a;
+      if (this.rt) this.rt.filters = f;
+      return { breakpoints: [...a.filters, ...(a.filterOptions ?? []).map((o) => o.filterId)].map(() => ({ verified: true })) };
+    });
+  }
+  protected override dataBreakpointInfoRequest(r: DebugProtocol.DataBreakpointInfoResponse, a: DebugProtocol.DataBreakpointInfoArguments): void {
+    this.handle(r, () => {
+      const resolved = a.variablesReference && this.rt ? this.vars.addressOf(this.rt, a.variablesReference, a.name) : undefined;
+      return this.watches.info(this.rt, a, resolved);
+    });
+  }
+  protected override setDataBreakpointsRequest(r: DebugProtocol.SetDataBreakpointsResponse, a: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.handle(r, () => ({ breakpoints: this.watches.set(a) }));
+  }
+  protected override exceptionInfoRequest(r: DebugProtocol.ExceptionInfoResponse): void {
+    this.handle(r, () => {
+      const e = this.runtime().lastStop?.exception;
+      if (!e) throw new AdapterError('the guest did not stop for an exception');
+      return e;
+    });
+  }
+
+  // ---- inspection --------------------------------------------------------------------------
+
+  protected override stackTraceRequest(r: DebugProtocol.StackTraceResponse, a: DebugProtocol.StackTraceArguments): void {
+    this.handle(r, () => stackTrace(this.stopped(), this.frames, this.sources, a));
+  }
+  protected override scopesRequest(r: DebugProtocol.ScopesResponse, a: DebugProtocol.ScopesArguments): void {
+    this.handle(r, () => { const rt = this.stopped(); return { scopes: this.vars.scopes(rt, this.frames.get(rt, a.frameId)) }; });
+  }
+  protected override variablesRequest(r: DebugProtocol.VariablesResponse, a: DebugProtocol.VariablesArguments): void {
+    this.handle(r, () => ({ variables: this.vars.variables(this.stopped(), a) }));
+  }
+  protected override setVariableRequest(r: DebugProtocol.SetVariableResponse, a: DebugProtocol.SetVariableArguments): void {
+    this.handle(r, () => this.vars.setVariable(this.stopped(), this.frames, a));
+  }
+  protected override evaluateRequest(r: DebugProtocol.EvaluateResponse, a: DebugProtocol.EvaluateArguments): void {
+    this.handle(r, () => evaluate(this.stopped(), this.frames, this.vars, a));
+  }
+  protected override readMemoryRequest(r: DebugProtocol.ReadMemoryResponse, a: DebugProtocol.ReadMemoryArguments): void {
+    this.handle(r, () => readMemory(this.runtime(), a));
+  }
+  protected override writeMemoryRequest(r: DebugProtocol.WriteMemoryResponse, a: DebugProtocol.WriteMemoryArguments): void {
+    this.handle(r, () => writeMemory(this.stopped(), a));
+  }
+  protected override disassembleRequest(r: DebugProtocol.DisassembleResponse, a: DebugProtocol.DisassembleArguments): void {
+    this.handle(r, () => disassemble(this.runtime(), this.sources, a));
+  }
+  /** `modules` has no handler in DebugSession: it arrives through customRequest. */
+  private modulesRequest(): DebugProtocol.ModulesResponse['body'] {
+    const m = modules(this.runtime());
+    return { modules: m, totalModules: m.length };
+  }
+  protected override loadedSourcesRequest(r: DebugProtocol.LoadedSourcesResponse): void {
+    this.handle(r, () => {
+      const files = this.runtime().debugInfo?.lines.files ?? [];
+      return { sources: [...new Set(files.map((f) => this.sources.toLocal(f)))].map((p) => ({ name: p.slice(p.lastIndexOf('/') + 1), path: p })) };
+    });
+  }
+
+  // ---- tbscope/* ---------------------------------------------------------------------------
+
+  protected override customRequest(command: string, r: DebugProtocol.Response, a: Record<string, unknown> | undefined): void {
+    this.handle<unknown>(r, () => {
+      if (command === 'modules') return this.modulesRequest();
+      const rt = this.runtime();
+      switch (command) {
+        case 'tbscope/translationBlocks': return translationBlocks(rt, a);
+        case 'tbscope/translationBlock': return translationBlock(rt, this.sources, a);
+        case 'tbscope/hotPages': return hotPages(rt, a);
+        case 'tbscope/callbackTrace': return callbackTrace(rt, a);
+        case 'tbscope/plugins': return plugins(rt, a);
+        default: throw new AdapterError(`unknown request '${command}'`);
+      }
+    });
+  }
+}

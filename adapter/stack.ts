@@ -1,0 +1,108 @@
+// stackTrace: the guest call stack unwound with DWARF CFI where the program has it and frame
+// pointers elsewhere (emulator/debuginfo's backtrace), with function names from DWARF or ELF
+// symbols, source locations from the line table and instructionPointerReference on every frame.
+// Frames are computed once per stop and numbered by depth (frameId = depth + 1).
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { FrameIndex, type ReadReg, type StackFrameInfo } from '../emulator/debuginfo/index';
+import { backtrace } from '../emulator/debuginfo/unwind';
+import type { Runtime } from './runtime';
+import type { SourceMapper } from './sources';
+import { hex, readBytes, topRegs } from './target';
+
+export interface Frame {
+  id: number;
+  pc: number;
+  regs: ReadReg;
+  /** Caller's sp (the frame's CFA) when known. */
+  cfa?: number;
+  isTop: boolean;
+}
+
+const EMPTY_FRAMES = new FrameIndex([], []);
+
+export class StackCache {
+  private frames?: Frame[];
+
+  invalidate(): void { this.frames = undefined; }
+
+  all(rt: Runtime): Frame[] {
+    if (this.frames) return this.frames;
+    const readMem = (a: number, n: number): bigint | undefined => {
+      const b = readBytes(rt, a, n);
+      if (!b) return undefined;
+      let v = 0n;
+      for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+      return v;
+    };
+    // DWARF CFI uses link addresses: usable directly only when the program is not relocated.
+    const di = rt.debugInfo;
+    const index = di && rt.proc.image.program.bias === 0 ? di.frames : EMPTY_FRAMES;
+    let infos: StackFrameInfo[];
+    try { infos = backtrace(index, rt.pc, topRegs(rt), readMem, 64); } catch { infos = [{ pc: rt.pc, regs: topRegs(rt), method: 'top' }]; }
+    this.frames = infos.map((f, i) => ({ id: i + 1, pc: f.pc, regs: f.regs, cfa: f.cfa, isTop: i === 0 }));
+    return this.frames;
+  }
+
+  get(rt: Runtime, frameId: number | undefined): Frame {
+    const frames = this.all(rt);
+    const f = frames[(frameId ?? 1) - 1];
+    if (!f) throw new Error(`unknown frameId ${frameId}`);
+    return f;
+  }
+}
+
+/** Source location of a frame (caller frames: the call instruction, pc - 1). */
+export function frameLocation(rt: Runtime, sources: SourceMapper, pc: number, isTop: boolean): { source?: DebugProtocol.Source; line: number; column: number } {
+  const di = rt.debugInfo;
+  const bias = rt.proc.image.program.bias;
+  const loc = di?.addrToLine((isTop ? pc : pc - 1) - bias);
+  if (!loc) return { line: 0, column: 0 };
+  const p = sources.toLocal(loc.file);
+  return { source: { name: p.slice(p.lastIndexOf('/') + 1), path: p }, line: loc.line, column: Math.max(loc.column, 1) };
+}
+
+export function functionName(rt: Runtime, pc: number): string {
+  const bias = rt.proc.image.program.bias;
+  const fn = rt.debugInfo?.functionAt(pc - bias);
+  if (fn?.name) return fn.name;
+  const hit = rt.symbols.containing(pc) ?? rt.symbols.preceding(pc);
+  if (!hit) return hex(pc);
+  return hit.offset === 0 ? hit.symbol.name : `${hit.symbol.name}+0x${hit.offset.toString(16)}`;
+}
+
+export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper, args: DebugProtocol.StackTraceArguments): DebugProtocol.StackTraceResponse['body'] {
+  const frames = cache.all(rt);
+  const start = args.startFrame ?? 0;
+  const count = args.levels ? args.levels : frames.length;
+  const stackFrames = frames.slice(start, start + count).map((f): DebugProtocol.StackFrame => {
+    const loc = frameLocation(rt, sources, f.pc, f.isTop);
+    return {
+      id: f.id, name: functionName(rt, f.pc), ...loc,
+      instructionPointerReference: hex(f.pc),
+      moduleId: moduleIdOf(rt, f.pc),
+      presentationHint: loc.source ? 'normal' : 'subtle',
+    };
+  });
+  return { stackFrames, totalFrames: frames.length };
+}
+
+export function moduleIdOf(rt: Runtime, pc: number): number | undefined {
+  const img = rt.proc.image;
+  if (pc >= img.program.start && pc < img.program.end) return 1;
+  if (img.interp && pc >= img.interp.start && pc < img.interp.end) return 2;
+  return undefined;
+}
+
+export function modules(rt: Runtime): DebugProtocol.Module[] {
+  const img = rt.proc.image;
+  const out: DebugProtocol.Module[] = [{
+    id: 1, name: rt.proc.exePath.slice(rt.proc.exePath.lastIndexOf('/') + 1), path: rt.config.program,
+    addressRange: `${hex(img.program.start)}-${hex(img.program.end)}`,
+    symbolStatus: rt.debugInfo?.hasDebugInfo ? 'Symbols loaded (DWARF)' : 'Symbols loaded (ELF)',
+  }];
+  if (img.interp) {
+    out.push({ id: 2, name: img.interp.path.slice(img.interp.path.lastIndexOf('/') + 1), path: img.interp.path, addressRange: `${hex(img.interp.start)}-${hex(img.interp.end)}`, symbolStatus: 'Symbols loaded (ELF)' });
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+// Data breakpoints (read / write / read-write on address ranges), built on the plugin layer's
+// memory callbacks like any QEMU plugin: while at least one is set, an internal plugin
+// ("tbscope-debugger") attaches a memory callback to every instruction and, to every instruction
+// after the first of a TB, an exec callback that leaves the TB when the previous instruction hit
+// (qemu_plugin_set_pc to itself), so the stop is exactly after the accessing instruction. Memory
+// written by system calls is not seen (plugins do not see it either). No data breakpoint: the
+// plugin is unloaded and costs nothing.
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { CbFlags, MemRW } from '../emulator/tcg/instrument';
+import { installModule, meminfoIsStore, meminfoSizeShift, type PluginContext, type PluginModule } from '../emulator/plugins/index';
+import { evaluateExpression, isTrue, toBig } from './expr';
+import type { Runtime, RuntimeStop } from './runtime';
+import { AdapterError, evalEnv, hex } from './target';
+
+export const DEBUGGER_PLUGIN = 'tbscope-debugger';
+
+interface Watch { id: number; addr: number; len: number; access: DebugProtocol.DataBreakpointAccessType; condition?: string; hitCondition?: string; hits: number }
+interface Hit { pc: number; vaddr: number; size: number; store: boolean }
+
+/** dataId text: "0x<addr>/<len>". */
+export function dataId(addr: number, len: number): string { return `${hex(addr)}/${len}`; }
+
+function parseDataId(id: string): { addr: number; len: number } {
+  const m = /^(0x[0-9a-f]+)\/(\d+)$/i.exec(id);
+  if (!m) throw new AdapterError(`bad dataId '${id}'`);
+  return { addr: Number(m[1]), len: Number(m[2]) };
+}
+
+export class DataBreakpoints {
+  private watches: Watch[] = [];
+  private nextId = 1;
+  private ctx?: PluginContext;
+  private hits: Hit[] = [];
+  private rt?: Runtime;
+
+  apply(rt: Runtime): void {
+    this.rt = rt;
+    this.ctx = undefined;
+    this.hits = [];
+    rt.watchHit = () => this.take();
+    for (const w of this.watches) w.hits = 0;
+    this.sync();
+  }
+
+  /** dataBreakpointInfo for an address expression (asAddress, or an expression/variable with an address). */
+  info(rt: Runtime | undefined, args: DebugProtocol.DataBreakpointInfoArguments, resolved?: { addr: number; len: number }): DebugProtocol.DataBreakpointInfoResponse['body'] {
+    const accessTypes: DebugProtocol.DataBreakpointAccessType[] = ['write', 'read', 'readWrite'];
+    if (resolved) return { dataId: dataId(resolved.addr, resolved.len), description: `${args.name} (${resolved.len} bytes at ${hex(resolved.addr)})`, accessTypes, canPersist: true };
+    if (!rt) return { dataId: null, description: 'the program is not running' };
+    try {
+      const addr = Number(BigInt.asUintN(64, toBig(evaluateExpression(args.name, evalEnv(rt)))));
+      const len = args.bytes ?? 4;
+      return { dataId: dataId(addr, len), description: `${len} bytes at ${hex(addr)}`, accessTypes, canPersist: true };
+    } catch (e) {
+      return { dataId: null, description: (e as Error).message };
+    }
+  }
+
+  set(args: DebugProtocol.SetDataBreakpointsArguments): DebugProtocol.Breakpoint[] {
+    this.watches = args.breakpoints.map((b) => {
+      const { addr, len } = parseDataId(b.dataId);
+      return { id: this.nextId++, addr, len, access: b.accessType ?? 'write', condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
+    });
+    this.sync();
+    return this.watches.map((w) => ({ id: w.id, verified: true, message: `${w.access} ${w.len} bytes at ${hex(w.addr)}` }));
+  }
+
+  /** Loads the internal plugin while watches exist, unloads it when none are left (TBs flushed either way). */
+  private sync(): void {
+    const rt = this.rt;
+    if (!rt) return;
+    if (this.watches.length && !this.ctx) this.ctx = installModule(rt.plugins, DEBUGGER_PLUGIN, this.module(rt), []);
+    else if (!this.watches.length && this.ctx) {
+      const ctx = this.ctx;
+      this.ctx = undefined;
+      rt.plugins.schedule(ctx, true);
+      if (rt.state !== 'running') rt.plugins.runPendingWork();
+    }
+  }
+
+  private module(rt: Runtime): PluginModule {
+    return {
+      apiVersion: 7,
+      install: (api) => {
+        const onMem = (_vcpu: number, info: number, vaddr: number, pc: unknown) => {
+          const size = 1 << meminfoSizeShift(info), store = meminfoIsStore(info);
+          for (const w of this.watches) {
+            if (vaddr < w.addr + w.len && vaddr + size > w.addr && (w.access === 'readWrite' || (w.access === 'write') === store)) {
+              this.hits.push({ pc: pc as number, vaddr, size, store });
+              rt.machine.requestPause();
+              return;
+            }
+          }
+        };
+        const leaveIfHit = (_vcpu: number, pc: unknown) => { if (this.hits.length) api.setPc(pc as number); };
+        api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+          const n = api.tbNInsns(tb);
+          for (let i = 0; i < n; i++) {
+            const insn = api.tbGetInsn(tb, i);
+            if (i > 0) api.registerVcpuInsnExecCb(insn, leaveIfHit, CbFlags.RW_REGS_PC, api.insnVaddr(insn));
+            api.registerVcpuMemCb(insn, onMem, CbFlags.NO_REGS, MemRW.RW, api.insnVaddr(insn));
+          }
+        });
+      },
+    };
+  }
+
+  /** The stop for the accesses seen since the last check (conditions and hit counts applied), if any. */
+  private take(): RuntimeStop | undefined {
+    const hits = this.hits.splice(0);
+    const rt = this.rt!;
+    for (const h of hits) {
+      for (const w of this.watches) {
+        if (!(h.vaddr < w.addr + w.len && h.vaddr + h.size > w.addr)) continue;
+        if (!(w.access === 'readWrite' || (w.access === 'write') === h.store)) continue;
+        try { if (w.condition && !isTrue(evaluateExpression(w.condition, evalEnv(rt)))) continue; } catch { /* a broken condition stops */ }
+        w.hits++;
+        if (w.hitCondition && /^\d+$/.test(w.hitCondition.trim()) && w.hits < Number(w.hitCondition)) continue;
+        const what = `${h.store ? 'write' : 'read'} of ${h.size} bytes at ${hex(h.vaddr)} by the instruction at ${hex(h.pc)}`;
+        return { reason: 'data breakpoint', description: what, text: what, hitBreakpointIds: [w.id] };
+      }
+    }
+    return undefined;
+  }
+}

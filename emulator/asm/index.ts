@@ -1,0 +1,87 @@
+// Public API of the RISC-V assembler: assemble a GNU-as-style source file into placed sections
+// with diagnostics, a symbol index (definitions + references, for the language server) and a
+// line map (address → source line, for the debugger); and write it as a static ELF executable
+// with DWARF 5 line information, as `as` + `ld -static -Ttext=0x10000` would.
+
+import { Assembler } from './assembler';
+import { buildDebugLine, type DebugInfoOptions } from './dwarf-line';
+import { writeElf } from './elf-writer';
+import { encodeAll, layoutSection, place, type Placement } from './layout';
+import type { AsmSymbol, Diagnostic, LineEntry, SectionKind } from './model';
+
+export type { AsmSymbol, Diagnostic, LineEntry, Position, SymbolKind, SectionKind } from './model';
+export { DIRECTIVE_NAMES } from './directives';
+export { PSEUDO_NAMES } from './pseudo';
+export { REGISTER_NAMES, CSR_NAME_LIST } from './operands';
+
+export interface AssembleOptions {
+  /** Address of .text (GNU ld -Ttext); default 0x10000. */
+  textBase?: number;
+  /** Start with `.option rvc` (the rv64gc default); default true. */
+  rvc?: boolean;
+}
+
+export interface AssembledSection {
+  name: string;
+  kind: SectionKind;
+  addr: number;
+  size: number;
+  /** Contents (empty for bss). */
+  bytes: Uint8Array;
+}
+
+export interface Assembly {
+  /** All problems, sorted by position; the output is only usable when none is an error. */
+  diagnostics: Diagnostic[];
+  ok: boolean;
+  sections: AssembledSection[];
+  /** Every symbol seen: labels, numeric local labels (name "1"), .equ/.set, undefined references. */
+  symbols: AsmSymbol[];
+  /** Address → line map of instructions, ascending by address. */
+  lines: LineEntry[];
+  /** `_start`, or the start of .text when there is none (like ld). */
+  entry: number;
+  placement: Placement;
+  /** @internal for the ELF writer */
+  readonly bytes: Map<string, Uint8Array>;
+}
+
+export function assemble(source: string, opts: AssembleOptions = {}): Assembly {
+  const a = new Assembler(opts.rvc ?? true);
+  a.run(source);
+  for (const s of a.sections.values()) layoutSection(a, s);
+  const placement = place(a, opts.textBase ?? 0x10000);
+  const { bytes, lines } = encodeAll(a, placement);
+  const start = a.symbols.get('_start');
+  let entry = placement.textStart;
+  if (start?.address !== undefined) entry = Number(start.address);
+  else if (a.sections.get('.text')?.items.length) {
+    a.diagnostics.push({ line: 1, col: 1, endCol: 1, severity: 'warning', message: `no _start label; the entry point defaults to 0x${entry.toString(16)}` });
+  }
+  for (const s of a.symbols.values()) {
+    if (!s.def && s.refs.length) {
+      // Undefined uses are reported where they are resolved (encodeAll); .globl of an undefined name is fine in GNU as.
+      continue;
+    }
+  }
+  const diagnostics = a.diagnostics.slice().sort((x, y) => x.line - y.line || x.col - y.col);
+  lines.sort((x, y) => x.address - y.address);
+  return {
+    diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'),
+    sections: placement.sections.map((s) => ({ name: s.name, kind: s.kind, addr: s.addr, size: s.size, bytes: bytes.get(s.name)! })),
+    symbols: [...a.symbols.values()], lines, entry, placement, bytes,
+  };
+}
+
+export interface ExecutableOptions extends AssembleOptions, DebugInfoOptions {
+  /** Emit DWARF 5 .debug_line/.debug_info (default true). */
+  debugInfo?: boolean;
+}
+
+/** Assembles and links `source` into a static ELF executable (undefined when there are errors). */
+export function assembleExecutable(source: string, opts: ExecutableOptions = {}): { asm: Assembly; elf?: Uint8Array } {
+  const asm = assemble(source, opts);
+  if (!asm.ok) return { asm };
+  const extra = opts.debugInfo === false ? [] : buildDebugLine(asm, opts);
+  return { asm, elf: writeElf(asm.placement, asm.bytes, asm.symbols, asm.entry, extra) };
+}

@@ -1,0 +1,98 @@
+// Hot Pages tree: pages by access count with a heat bar, sortable from the view toolbar
+// (the sort is mirrored in the `tbscope.hotPagesSort` context key so the toolbar shows the
+// active choice), with per-page commands: open in the memory view, add a data breakpoint,
+// copy QEMU's hotpages report line.
+
+import * as vscode from 'vscode';
+import type { SessionFeed } from '../feed';
+import { hotPageRows, qemuReport, type HotPageRow, type HotPageSort } from '../model/hotPages';
+import { hexAddr } from '../protocol';
+import { openMemory } from './memory';
+
+const PAGE_SIZE = 4096;
+
+export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode.Disposable {
+  private sort: HotPageSort = 'total';
+  private rows: HotPageRow[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly tree: vscode.TreeView<HotPageRow>;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly feed: SessionFeed) {
+    this.tree = vscode.window.createTreeView('tbscope.hotPages', { treeDataProvider: this, showCollapseAll: false });
+    this.subs.push(this.tree, this.changed, feed.onDidChange(() => this.rebuild()));
+    for (const s of ['total', 'reads', 'writes', 'address'] as const) {
+      const cap = s[0].toUpperCase() + s.slice(1);
+      this.subs.push(vscode.commands.registerCommand(`tbscope.hotPages.sortBy${cap}`, () => this.setSort(s)));
+    }
+    this.subs.push(
+      vscode.commands.registerCommand('tbscope.hotPages.openMemory', (r?: HotPageRow) => r && openMemory(feed.session, r.address, PAGE_SIZE)),
+      vscode.commands.registerCommand('tbscope.hotPages.addDataBreakpoint', (r?: HotPageRow) => r && this.addDataBreakpoint(r)),
+      vscode.commands.registerCommand('tbscope.hotPages.copyReport', (r?: HotPageRow) => this.copyReport(r)),
+    );
+    void vscode.commands.executeCommand('setContext', 'tbscope.hotPagesSort', this.sort);
+  }
+
+  private setSort(s: HotPageSort): void {
+    this.sort = s;
+    void vscode.commands.executeCommand('setContext', 'tbscope.hotPagesSort', s);
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.rows = hotPageRows(this.feed.data.hotPages, this.sort);
+    this.tree.description = this.rows.length ? `${this.rows.length} pages · by ${this.sort}` : undefined;
+    this.changed.fire();
+  }
+
+  getChildren(el?: HotPageRow): HotPageRow[] { return el ? [] : this.rows; }
+  getParent(): undefined { return undefined; }
+
+  getTreeItem(r: HotPageRow): vscode.TreeItem {
+    const item = new vscode.TreeItem(r.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `page:${r.address}`;
+    item.description = r.description;
+    item.tooltip = r.tooltip;
+    item.contextValue = 'hotPage';
+    item.iconPath = new vscode.ThemeIcon('flame', new vscode.ThemeColor(r.level >= 5 ? 'charts.red' : r.level >= 3 ? 'charts.orange' : 'charts.yellow'));
+    return item;
+  }
+
+  /** Select a page (from the heat map). */
+  async reveal(address: number): Promise<void> {
+    const r = this.rows.find((x) => x.address === address);
+    if (r) await this.tree.reveal(r, { select: true, focus: true });
+  }
+
+  private async copyReport(r?: HotPageRow): Promise<void> {
+    const pages = this.feed.data.hotPages;
+    const chosen = r ? pages.filter((p) => p.address === r.address) : pages;
+    await vscode.env.clipboard.writeText(qemuReport(chosen));
+    void vscode.window.setStatusBarMessage(`tbscope: copied hotpages report (${chosen.length} page${chosen.length === 1 ? '' : 's'})`, 3000);
+  }
+
+  /**
+   * VS Code has no API to add a data breakpoint, so the adapter is asked directly (DAP
+   * dataBreakpointInfo by address, then setDataBreakpoints); breakpoints added this way are kept
+   * here so each request sends the whole list, as DAP requires.
+   */
+  private readonly dataBps: { dataId: string; accessType: string }[] = [];
+  private async addDataBreakpoint(r: HotPageRow): Promise<void> {
+    const s = this.feed.session;
+    if (!s) return;
+    const access = await vscode.window.showQuickPick(['write', 'read', 'readWrite'], { placeHolder: `Break on access to page ${hexAddr(r.address)}` });
+    if (!access) return;
+    try {
+      const info = await s.customRequest('dataBreakpointInfo', { name: hexAddr(r.address), asAddress: true, bytes: PAGE_SIZE });
+      if (!info?.dataId) throw new Error(info?.description ?? 'the adapter cannot watch this address');
+      this.dataBps.push({ dataId: info.dataId, accessType: access });
+      await s.customRequest('setDataBreakpoints', { breakpoints: this.dataBps });
+      void vscode.window.setStatusBarMessage(`tbscope: data breakpoint (${access}) on page ${hexAddr(r.address)}`, 3000);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`tbscope: could not add a data breakpoint: ${(e as Error).message}`);
+    }
+  }
+
+  dispose(): void { for (const d of this.subs) d.dispose(); }
+}

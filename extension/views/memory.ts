@@ -1,0 +1,41 @@
+// Opens guest memory: in VS Code's hex editor through the debug memory URI scheme when the Hex
+// Editor extension is present, otherwise as a read-only hex dump document filled by DAP
+// readMemory — so "open in memory view" works in a bare code-server too.
+
+import * as vscode from 'vscode';
+import { hexDump } from '../model/hexdump';
+import { hexAddr } from '../protocol';
+
+export const MEM_SCHEME = 'tbscope-mem';
+
+export class MemoryDocuments implements vscode.TextDocumentContentProvider {
+  constructor(private readonly session: () => vscode.DebugSession | undefined) {}
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const q = new URLSearchParams(uri.query);
+    const addr = Number(q.get('addr')), count = Number(q.get('count') ?? 4096);
+    const s = this.session();
+    if (!s) return '// no tbscope debug session\n';
+    try {
+      const r = await s.customRequest('readMemory', { memoryReference: hexAddr(addr), offset: 0, count });
+      const data = Buffer.from(String(r?.data ?? ''), 'base64');
+      const unread = r?.unreadableBytes ? `\n// ${r.unreadableBytes} bytes unreadable\n` : '';
+      return `// guest memory ${hexAddr(addr)} .. ${hexAddr(addr + count)}\n` + hexDump(addr, data) + unread;
+    } catch (e) {
+      return `// readMemory failed: ${(e as Error).message}\n`;
+    }
+  }
+}
+
+export async function openMemory(session: vscode.DebugSession | undefined, addr: number, count: number): Promise<void> {
+  if (!session) { void vscode.window.showWarningMessage('tbscope: start a debug session first.'); return; }
+  if (vscode.extensions.getExtension('ms-vscode.hexeditor')) {
+    const uri = vscode.Uri.from({
+      scheme: 'vscode-debug-memory', authority: session.id,
+      path: `/${encodeURIComponent(hexAddr(addr))}/memory.bin`, query: `?range=0:${count}`,
+    });
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'hexEditor.hexedit');
+    return;
+  }
+  const uri = vscode.Uri.from({ scheme: MEM_SCHEME, path: `/${hexAddr(addr)}.hex`, query: `addr=${addr}&count=${count}` });
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+}
