@@ -60,4 +60,11 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Webview page scripts (media/): they run in the browser page VS Code hosts, not in Node.
+    files: ['media/**/*.js'],
+    languageOptions: {
+      globals: { acquireVsCodeApi: 'readonly', window: 'readonly', document: 'readonly', console: 'readonly' },
+    },
+  },
 );

@@ -5,9 +5,9 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import { evaluateExpression, formatValue, isTrue } from './expr';
+import { evaluateExpression, formatValue, isTrue, type EvalEnv } from './expr';
 import type { BreakpointDecision, Runtime } from './runtime';
-import { evalEnv, hex, parseMemoryReference } from './target';
+import { hex, parseMemoryReference } from './target';
 import type { SourceMapper } from './sources';
 
 type Kind = 'source' | 'function' | 'instruction';
@@ -36,7 +36,8 @@ export class BreakpointManager {
   private instructions: Bp[] = [];
   private rt?: Runtime;
 
-  constructor(private readonly sources: SourceMapper, private readonly log: (text: string) => void) {}
+  /** envOf: the expression environment at the stop (registers and the top frame's variables). */
+  constructor(private readonly sources: SourceMapper, private readonly log: (text: string) => void, private readonly envOf: (rt: Runtime) => EvalEnv) {}
 
   private all(): Bp[] { return [...[...this.bySource.values()].flat(), ...this.functions, ...this.instructions]; }
 
@@ -127,13 +128,13 @@ export class BreakpointManager {
     for (const bp of this.all()) {
       if (!bp.addrs.includes(pc)) continue;
       try {
-        if (bp.condition && !isTrue(evaluateExpression(bp.condition, evalEnv(rt)))) continue;
+        if (bp.condition && !isTrue(evaluateExpression(bp.condition, this.envOf(rt)))) continue;
       } catch (e) {
         this.log(`breakpoint condition '${bp.condition}' failed: ${(e as Error).message} (stopping)\n`);
       }
       bp.hits++;
       if (bp.hitCondition && !hitConditionMet(bp.hitCondition, bp.hits)) continue;
-      if (bp.logMessage !== undefined) { this.log(interpolate(bp.logMessage, rt) + '\n'); continue; }
+      if (bp.logMessage !== undefined) { this.log(interpolate(bp.logMessage, this.envOf(rt)) + '\n'); continue; }
       ids.push(bp.id);
       reason = REASON[bp.kind];
     }
@@ -155,8 +156,8 @@ function hitConditionMet(cond: string, hits: number): boolean {
 }
 
 /** Logpoint text: `{expr}` parts are evaluated. */
-function interpolate(msg: string, rt: Runtime): string {
+function interpolate(msg: string, env: EvalEnv): string {
   return msg.replace(/\{([^}]+)\}/g, (_, e: string) => {
-    try { return formatValue(evaluateExpression(e, evalEnv(rt))); } catch (err) { return `<${(err as Error).message}>`; }
+    try { return formatValue(evaluateExpression(e, env)); } catch (err) { return `<${(err as Error).message}>`; }
   });
 }

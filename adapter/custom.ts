@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { disassemble } from '../emulator/isa/disasm';
-import { hotPagesOf, loadPlugin, traceBuffer, type PluginManager } from '../emulator/plugins/index';
+import { hotPagesOf, loadPlugin, PluginLoadError, traceBuffer, type PluginManager } from '../emulator/plugins/index';
 import type { InsnInstrumentation, TbInstrumentation } from '../emulator/tcg/instrument';
 import { TbFlags, type TranslationBlock } from '../emulator/tcg/tb';
 import type { Runtime } from './runtime';
@@ -114,7 +114,12 @@ export async function plugins(rt: Runtime, args: Args) {
   if (action === 'load') {
     if (typeof args?.spec !== 'string') throw new AdapterError("tbscope/plugins load: 'spec' (QEMU -plugin syntax) is missing");
     const cwd = rt.config.cwd ?? '.';
-    const ctx = await loadPlugin(mgr, args.spec, { importModule: (p) => importUrl(pathToFileURL(path.resolve(cwd, p)).href) });
+    let ctx;
+    try {
+      ctx = await loadPlugin(mgr, args.spec, { importModule: (p) => importUrl(pathToFileURL(path.resolve(cwd, p)).href) });
+    } catch (e) {
+      throw e instanceof PluginLoadError ? new AdapterError(e.message.replace(/^tbscope: /, '')) : e;
+    }
     return { loaded: { id: ctx.id, name: ctx.name, args: ctx.args }, plugins: pluginList(mgr) };
   }
   if (action === 'unload') {

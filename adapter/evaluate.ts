@@ -4,9 +4,9 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ValueNode } from '../emulator/debuginfo/index';
-import { evaluateExpression, formatValue, type Value } from './expr';
+import { evaluateExpression, formatValue, type EvalEnv, type Value } from './expr';
 import type { Runtime } from './runtime';
-import type { StackCache } from './stack';
+import type { Frame, StackCache } from './stack';
 import { evalEnv, hex } from './target';
 import type { Variables } from './variables';
 
@@ -22,17 +22,26 @@ function nodeValue(n: ValueNode): Value | undefined {
   return undefined;
 }
 
+/** The expression environment of a frame: its registers, then its DWARF variables by name. */
+export function frameEnv(rt: Runtime, frame: Frame, vars: Variables): { env: EvalEnv; find(name: string): ValueNode | undefined } {
+  let fv: ReturnType<Variables['frameValues']> | null = null;
+  const find = (name: string) => {
+    if (fv === null) fv = vars.frameValues(rt, frame);
+    return fv?.locals.find((n) => n.name === name) ?? fv?.params.find((n) => n.name === name);
+  };
+  return { env: evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); }), find };
+}
+
 export function evaluate(rt: Runtime, frames: StackCache, vars: Variables, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
   const frame = frames.get(rt, args.frameId);
-  const fv = vars.frameValues(rt, frame);
-  const find = (name: string) => fv?.locals.find((n) => n.name === name) ?? fv?.params.find((n) => n.name === name);
+  const { env, find } = frameEnv(rt, frame, vars);
   const expr = args.expression.trim();
   const node = find(expr);
   if (node) {
     const v = vars.nodeVar(node);
     return { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
   }
-  const v = evaluateExpression(expr, evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); }));
+  const v = evaluateExpression(expr, env);
   const result = formatValue(v);
   return {
     result, variablesReference: 0,

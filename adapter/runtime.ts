@@ -95,12 +95,13 @@ export class Runtime extends EventEmitter {
 
   /** Builds the guest process; throws LoadError/ElfError/PluginLoadError/HostError for bad configurations. */
   static async create(cfg: LaunchConfig, baseEnv: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
-    let rt: Runtime | undefined;
+    const self: { rt?: Runtime } = {};
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
     // Output before the session listens (plugin install messages) is kept for drainOutput().
     const early: { category: OutputCategory; text: string }[] = [];
     const emit = (category: OutputCategory, text: string) => {
       if (!text) return;
+      const rt = self.rt;
       if (rt && rt.listenerCount('output')) rt.emit('output', { category, text }); else early.push({ category, text });
     };
     const confine = cfg.confineFiles === true ? cfg.cwd : typeof cfg.confineFiles === 'string' ? path.resolve(cfg.cwd ?? '.', cfg.confineFiles) : undefined;
@@ -126,7 +127,7 @@ export class Runtime extends EventEmitter {
     await loadPlugins(plugins, specs, { importModule: (p) => importUrl(pathToFileURL(path.resolve(cfg.cwd ?? '.', p)).href) });
     attachToMachine(plugins, machine, imageExtras(proc.image, proc.exePath));
     plugins.vcpuInit(0);
-    rt = new Runtime(cfg, machine, proc, plugins);
+    const rt = self.rt = new Runtime(cfg, machine, proc, plugins);
     rt.early = early;
     if (cfg.deterministic) rt.slice = DETERMINISTIC_SLICE;
     return rt;

@@ -9,7 +9,8 @@ import { CAPABILITIES } from './capabilities';
 import { ConfigError, validateConfig, type LaunchConfig } from './config';
 import { callbackTrace, hotPages, plugins, translationBlock, translationBlocks } from './custom';
 import { disassemble } from './disassemble';
-import { evaluate } from './evaluate';
+import { evaluate, frameEnv } from './evaluate';
+import { EvalError } from './expr';
 import { applyFilters } from './exceptions';
 import { readMemory, writeMemory } from './memory';
 import { Runtime, type RuntimeStop } from './runtime';
@@ -28,8 +29,10 @@ export class TbscopeSession extends LoggingDebugSession {
   private readonly sources = new SourceMapper();
   private readonly frames = new StackCache();
   private readonly vars = new Variables();
-  private readonly bps = new BreakpointManager(this.sources, (text) => this.sendEvent(new OutputEvent(text, 'console')));
-  private readonly watches = new DataBreakpoints();
+  /** Conditions, logpoints and watch expressions see the top frame's registers and variables. */
+  private readonly topEnv = (rt: Runtime) => { this.frames.invalidate(); return frameEnv(rt, this.frames.get(rt, 1), this.vars).env; };
+  private readonly bps = new BreakpointManager(this.sources, (text) => this.sendEvent(new OutputEvent(text, 'console')), this.topEnv);
+  private readonly watches = new DataBreakpoints(this.topEnv);
   private filterArgs: DebugProtocol.SetExceptionBreakpointsArguments = { filters: ['signals'] };
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => { this.configurationDone = resolve; });
@@ -47,7 +50,7 @@ export class TbscopeSession extends LoggingDebugSession {
       this.sendResponse(response);
     }, (e: unknown) => {
       const msg = e instanceof Error ? e.message : String(e);
-      if (!(e instanceof AdapterError || e instanceof ConfigError)) this.sendEvent(new OutputEvent(`tbscope: ${response.command} failed: ${msg}\n`, 'console'));
+      if (!(e instanceof AdapterError || e instanceof ConfigError || e instanceof EvalError)) this.sendEvent(new OutputEvent(`tbscope: ${response.command} failed: ${msg}\n`, 'console'));
       this.sendErrorResponse(response, { id: 1001, format: '{_msg}', variables: { _msg: msg }, showUser: response.command === 'launch' || response.command === 'restart' });
     });
   }
@@ -78,7 +81,7 @@ export class TbscopeSession extends LoggingDebugSession {
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
     this.handle(response, async () => {
-      this.config = validateConfig(args as unknown as Record<string, unknown>);
+      this.config = validateConfig((args ?? {}) as unknown as Record<string, unknown>);
       await this.startGuest(this.config);
       // Clients that send no configurationDone get the guest running after a second anyway.
       await Promise.race([this.configured, new Promise((r) => setTimeout(r, 1000))]);
@@ -130,7 +133,7 @@ export class TbscopeSession extends LoggingDebugSession {
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
     this.handle(response, async () => {
-      if (args.arguments) this.config = validateConfig(args.arguments as unknown as Record<string, unknown>);
+      if (args?.arguments) this.config = validateConfig(args.arguments as unknown as Record<string, unknown>);
       if (!this.config) throw new AdapterError('nothing to restart: no program was launched');
       this.rt?.terminate();
       this.rt?.removeAllListeners();

@@ -8,7 +8,7 @@ import { FrameIndex, type ReadReg, type StackFrameInfo } from '../emulator/debug
 import { backtrace } from '../emulator/debuginfo/unwind';
 import type { Runtime } from './runtime';
 import type { SourceMapper } from './sources';
-import { hex, readBytes, topRegs } from './target';
+import { AdapterError, hex, readBytes, topRegs } from './target';
 
 export interface Frame {
   id: number;
@@ -47,7 +47,7 @@ export class StackCache {
   get(rt: Runtime, frameId: number | undefined): Frame {
     const frames = this.all(rt);
     const f = frames[(frameId ?? 1) - 1];
-    if (!f) throw new Error(`unknown frameId ${frameId}`);
+    if (!f) throw new AdapterError(`unknown frameId ${frameId}`);
     return f;
   }
 }

@@ -61,6 +61,13 @@ export function stepMode(rt: Runtime, frames: StackCache, kind: StepKind, granul
         // Run the callee to its return, then go on stepping this line.
         return { kind: 'until', target: retTo, minSp: spAtCall, then: mode };
       }
+      if (called) {
+        // Stepped into a function with line info: stop after its prologue, as gdb does.
+        const bias = rt.proc.image.program.bias;
+        const fn = rt.debugInfo?.functionAt(pc - bias);
+        const body = fn && fn.lo + bias === pc ? rt.debugInfo!.afterPrologue(fn) + bias : pc;
+        return body !== pc ? { kind: 'until', target: body, minSp: 0 } : 'stop';
+      }
       const loc = lineAt(rt, pc);
       if (!loc) return 'step';
       const moved = loc.line !== start!.line || loc.file !== start!.file;

@@ -9,9 +9,9 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CbFlags, MemRW } from '../emulator/tcg/instrument';
 import { installModule, meminfoIsStore, meminfoSizeShift, type PluginContext, type PluginModule } from '../emulator/plugins/index';
-import { evaluateExpression, isTrue, toBig } from './expr';
+import { evaluateExpression, isTrue, toBig, type EvalEnv } from './expr';
 import type { Runtime, RuntimeStop } from './runtime';
-import { AdapterError, evalEnv, hex } from './target';
+import { AdapterError, hex } from './target';
 
 export const DEBUGGER_PLUGIN = 'tbscope-debugger';
 
@@ -28,6 +28,9 @@ function parseDataId(id: string): { addr: number; len: number } {
 }
 
 export class DataBreakpoints {
+  /** envOf: the expression environment at the stop (conditions; info() for names). */
+  constructor(private readonly envOf: (rt: Runtime) => EvalEnv) {}
+
   private watches: Watch[] = [];
   private nextId = 1;
   private ctx?: PluginContext;
@@ -49,7 +52,7 @@ export class DataBreakpoints {
     if (resolved) return { dataId: dataId(resolved.addr, resolved.len), description: `${args.name} (${resolved.len} bytes at ${hex(resolved.addr)})`, accessTypes, canPersist: true };
     if (!rt) return { dataId: null, description: 'the program is not running' };
     try {
-      const addr = Number(BigInt.asUintN(64, toBig(evaluateExpression(args.name, evalEnv(rt)))));
+      const addr = Number(BigInt.asUintN(64, toBig(evaluateExpression(args.name, this.envOf(rt)))));
       const len = args.bytes ?? 4;
       return { dataId: dataId(addr, len), description: `${len} bytes at ${hex(addr)}`, accessTypes, canPersist: true };
     } catch (e) {
@@ -114,7 +117,7 @@ export class DataBreakpoints {
       for (const w of this.watches) {
         if (!(h.vaddr < w.addr + w.len && h.vaddr + h.size > w.addr)) continue;
         if (!(w.access === 'readWrite' || (w.access === 'write') === h.store)) continue;
-        try { if (w.condition && !isTrue(evaluateExpression(w.condition, evalEnv(rt)))) continue; } catch { /* a broken condition stops */ }
+        try { if (w.condition && !isTrue(evaluateExpression(w.condition, this.envOf(rt)))) continue; } catch { /* a broken condition stops */ }
         w.hits++;
         if (w.hitCondition && /^\d+$/.test(w.hitCondition.trim()) && w.hits < Number(w.hitCondition)) continue;
         const what = `${h.store ? 'write' : 'read'} of ${h.size} bytes at ${hex(h.vaddr)} by the instruction at ${hex(h.pc)}`;

@@ -92,7 +92,8 @@ function toCallbacks(v: unknown): TbCallback[] {
 
 export function toTbDetail(body: unknown): TbDetail | undefined {
   if (!isObj(body)) return undefined;
-  const insns = arr(pick(body, 'insns', 'instructions')).filter(isObj).map((i) => {
+  // `insns` is the instruction *count* in the summary fields the adapter repeats here.
+  const insns = arr(Array.isArray(body.instructions) ? body.instructions : body.insns).filter(isObj).map((i) => {
     const src = pick(i, 'source', 'location');
     const line = num(pick(i, 'line'), 0);
     const path = str(pick(i, 'path', 'file'));

@@ -1,10 +1,11 @@
 // Generates syntaxes/riscv-asm.tmLanguage.json from the ISA table (every base and compressed
-// mnemonic) and the assembler's pseudo-instruction names, so highlighting never drifts from what
+// mnemonic), the assembler's pseudo-instruction names and language/pseudos.ts, so highlighting never drifts from what
 // tbscope decodes and assembles. Run: node --import tsx language/gen-grammar.ts
 // test/extension/grammar.test.ts fails when the checked-in grammar differs from this output.
 
 import { C_TABLE, MNEMONICS } from '../emulator/isa/table';
 import { PSEUDO_NAMES } from '../emulator/asm';
+import { PSEUDOS } from './pseudos';
 
 const esc = (s: string): string => s.replace(/\./g, '\\.');
 /** Longest first, so an alternation never stops at a prefix ("add" before "addi"). */
@@ -18,7 +19,8 @@ const REG = '(?:x(?:[12][0-9]|3[01]|[0-9])|zero|ra|sp|gp|tp|fp|t[0-6]|s(?:1[01]|
 
 export function riscvAsmGrammar(): object {
   const base = [...MNEMONICS, ...C_TABLE.map((c) => c.cop)];
-  const pseudo = PSEUDO_NAMES.filter((p) => !base.includes(p));
+  // The assembler's pseudos plus the documented ones objdump prints (e.g. zext.b) that it may lack.
+  const pseudo = [...PSEUDO_NAMES, ...Object.keys(PSEUDOS)].filter((p) => !base.includes(p));
   return {
     $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
     name: 'RISC-V Assembly',

@@ -15,6 +15,7 @@ export const PSEUDOS: Readonly<Record<string, DocEntry>> = {
   neg: { syntax: 'neg rd, rs', desc: "Two's complement (sub rd, zero, rs)." },
   negw: { syntax: 'negw rd, rs', desc: "Two's complement word (subw rd, zero, rs)." },
   'sext.w': { syntax: 'sext.w rd, rs', desc: 'Sign-extend word (addiw rd, rs, 0).' },
+  'zext.b': { syntax: 'zext.b rd, rs', desc: 'Zero-extend byte (andi rd, rs, 255).' },
   seqz: { syntax: 'seqz rd, rs', desc: 'Set if = zero (sltiu rd, rs, 1).' },
   snez: { syntax: 'snez rd, rs', desc: 'Set if != zero (sltu rd, zero, rs).' },
   sltz: { syntax: 'sltz rd, rs', desc: 'Set if < zero (slt rd, rs, zero).' },

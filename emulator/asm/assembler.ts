@@ -4,6 +4,7 @@
 // is skipped, so one typo never hides the diagnostics of the rest of the file.
 
 import { ISA, type Mnemonic } from '../isa/table';
+import { compressedInstruction } from './compressed';
 import { runDirective } from './directives';
 import type { Emit } from './emit';
 import { AsmError, evaluate, NotYet, type EvalEnv, type Expr, type Value } from './expr';
@@ -50,7 +51,7 @@ export class Assembler {
     this.diagnostics.push({ ...p, severity: 'error', message });
   }
 
-  warn(message: string, t: Token): void { this.diagnostics.push({ ...posOf(t), severity: 'warning', message }); }
+  warn(message: string, t: Token, end?: Token): void { this.diagnostics.push({ ...posOf(t, end), severity: 'warning', message }); }
 
   switchTo(name: string): void {
     let s = this.sections.get(name);
@@ -142,7 +143,10 @@ export class Assembler {
   run(src: string): void {
     const { statements, errors } = lex(src);
     for (const e of errors) this.diagnostics.push({ line: e.line, col: e.col, endCol: e.endCol, severity: 'error', message: e.message });
+    // A line with a lexical error is not parsed further: one precise error beats a cascade.
+    const badLines = new Set(errors.map((e) => e.line));
     for (const st of statements) {
+      if (badLines.has(st.line)) continue;
       try { this.statement(st.tokens); } catch (err) {
         if (err instanceof AsmError) this.error(err.message, err.tok ?? st.tokens[0], err.endTok);
         else if (err instanceof NotYet) this.error(`'${err.tok.text}' is not defined yet here`, err.tok);
@@ -193,7 +197,7 @@ export class Assembler {
     const name = head.text.toLowerCase();
     const ops = splitOperands(rest, head);
     const ctx: InsnCtx = { rvc: this.opts.rvc, constant: (e) => this.constant(e) };
-    let emits: Emit[] | undefined = PSEUDOS[name]?.(ctx, ops, head);
+    let emits: Emit[] | undefined = PSEUDOS[name]?.(ctx, ops, head) ?? compressedInstruction(ctx, name, ops, head);
     if (!emits) {
       const ord = splitOrdering(name);
       if (ord) emits = baseInstruction(ctx, ISA[ord.base as Mnemonic], ops, head, { aq: ord.aq, rl: ord.rl });

@@ -24,9 +24,15 @@ function constArg(a: Assembler, op: Operand, what: string): bigint {
   return v;
 }
 
-function checkData(v: bigint, size: number, t: Token): void {
+/**
+ * GNU as truncates data values that do not fit, with a warning; a value fits when its magnitude
+ * is below 2^bits (observed with binutils 2.40: .byte accepts -255..255).
+ */
+function checkData(a: Assembler, v: bigint, size: number, t: Token, end: Token): void {
   const bits = BigInt(size * 8);
-  if (size < 8 && (v >= (1n << bits) || v < -(1n << (bits - 1n)))) throw new AsmError(`value ${v} does not fit in ${size} byte${size > 1 ? 's' : ''}`, t);
+  if (size < 8 && (v >= (1n << bits) || v <= -(1n << bits))) {
+    a.warn(`value 0x${BigInt.asUintN(64, v).toString(16)} truncated to 0x${BigInt.asUintN(size * 8, v).toString(16)}`, t, end);
+  }
 }
 
 function data(size: 1 | 2 | 4 | 8): Directive {
@@ -43,7 +49,7 @@ function data(size: 1 | 2 | 4 | 8): Directive {
       let v: bigint | undefined;
       try { v = a.constant(e); } finally { a.dotBias = 0; }
       if (v === undefined) { fixups.push({ at: k * size, size, expr: e }); return; }
-      checkData(v, size, exprStart(e));
+      checkData(a, v, size, exprStart(e), op[op.length - 1]);
       const u = BigInt.asUintN(64, v);
       if (size === 8) view.setBigUint64(k * size, u, true);
       else for (let b = 0; b < size; b++) bytes[k * size + b] = Number((u >> BigInt(8 * b)) & 0xffn);
@@ -197,7 +203,8 @@ const DIRECTIVES: Record<string, Directive> = {
       s.refs.push({ line: ops[0][0].line, col: ops[0][0].col, endCol: ops[0][0].endCol });
     }
   },
-  '.size': ignore, '.file': ignore, '.ident': ignore, '.attribute': ignore, '.loc': ignore, '.end': ignore,
+  '.size': (a, ops) => a.noteRefs(ops.flat(), false),
+  '.file': ignore, '.ident': ignore, '.attribute': ignore, '.loc': ignore, '.end': ignore,
   '.option': option,
 };
 

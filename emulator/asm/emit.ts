@@ -34,6 +34,8 @@ export interface BranchEmit {
   target: Expr;
   /** A compressed form (c.beqz/c.bnez/c.j) matched when assembled: GNU's best case of 2 bytes. */
   rvc: boolean;
+  /** Written as c.beqz/c.bnez/c.j: always 2 bytes, out of range is an error. */
+  fixed?: boolean;
 }
 
 export type Emit = InsnEmit | BranchEmit;

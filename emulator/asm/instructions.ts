@@ -23,7 +23,7 @@ const OPTIONAL = new Set(['rm', 'pred', 'succ']);
 
 /** Checks an encodable instruction now, so range errors point at the source statement. */
 function checked(op: Mnemonic, f: EncodeFields, at: Token, atEnd?: Token): void {
-  try { encode(op, f); } catch (e) { throw new AsmError(`${op}: ${(e as Error).message}`, at, atEnd); }
+  try { encode(op, f); } catch (e) { throw new AsmError((e as Error).message.replace(/^(\S+) imm /, '$1: immediate '), at, atEnd); }
 }
 
 /**
@@ -80,10 +80,30 @@ export function splitOrdering(name: string): { base: string; aq: boolean; rl: bo
   return { base: m[1], aq: m[2] !== 'rl', rl: m[2] !== 'aq' };
 }
 
+/**
+ * GNU's symbol forms of loads and stores: `ld rd, sym` (auipc rd + ld rd, %pcrel_lo), and
+ * `sd rs2, sym, rt` / `fld frd, sym, rt` which need a temporary integer register for the auipc.
+ */
+function symbolAccess(spec: InsnSpec, ops: Operand[], mnemonic: Token): Emit[] {
+  const intLoad = spec.flags.load && spec.rdFile === 'x';
+  if (ops.length !== (intLoad ? 2 : 3)) {
+    throw new AsmError(`${spec.mnemonic} with a symbol address expects ${intLoad ? 'rd, symbol' : 'reg, symbol, temp-reg'}`, ops[0]?.[0] ?? mnemonic);
+  }
+  const reg = (spec.flags.load ? spec.rdFile : spec.rs2File) === 'f' ? freg(ops[0]) : xreg(ops[0]);
+  const tmp = intLoad ? reg : xreg(ops[2]);
+  const target = expression(ops[1]);
+  if (target.k === 'reloc') throw new AsmError(`%${target.fn} needs the imm(reg) form`, target.tok);
+  const hi = relocInsn('auipc', { rd: tmp }, 'pcrel_hi20', target);
+  const f = spec.flags.load ? { rd: reg, rs1: tmp } : { rs2: reg, rs1: tmp };
+  return [hi, relocInsn(spec.mnemonic, f, 'pcrel_lo12', target, hi)];
+}
+
 /** Assembles a base instruction of the ISA table from its operands. */
 export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mnemonic: Token, extra: EncodeFields = {}): Emit[] {
   // Exact conversions (fcvt.d.w, fcvt.d.s, ...): GNU as 2.40 takes no rounding mode and encodes rm = 0.
   const kinds = spec.flags.rmObjdumpZero ? spec.operands.filter((k) => k !== 'rm') : spec.operands;
+  const memAt = kinds.indexOf('mem');
+  if (memAt >= 0 && spec.mnemonic !== 'jalr' && ops[memAt] && ops[memAt].at(-1)?.text !== ')') return symbolAccess(spec, ops, mnemonic);
   const required = kinds.filter((k) => !OPTIONAL.has(k)).length;
   if (ops.length < required || ops.length > kinds.length) {
     const n = required === kinds.length ? `${required}` : `${required} to ${kinds.length}`;
@@ -94,6 +114,7 @@ export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mn
   let reloc: InsnEmit['reloc'];
   let target: Expr | undefined;
   const first = ops[0]?.[0] ?? mnemonic, last = ops[ops.length - 1]?.at(-1);
+  let immOp: Operand | undefined;
   const takeImm = (e: Expr | undefined, allowed: readonly string[]) => {
     const r = immOperand(ctx, e, allowed);
     if ('imm' in r) f.imm = r.imm; else reloc = { kind: r.kind, expr: r.expr };
@@ -109,7 +130,7 @@ export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mn
       case 'frs1': f.rs1 = freg(o); break;
       case 'frs2': f.rs2 = freg(o); break;
       case 'frs3': f.rs3 = freg(o); break;
-      case 'imm': takeImm(expression(o), ['lo', 'pcrel_lo']); break;
+      case 'imm': immOp = o; takeImm(expression(o), ['lo', 'pcrel_lo']); break;
       case 'shamt': f.imm = constOperand(ctx, expression(o), 'shift amount', 0, spec.format === 'SH5' ? 31 : 63); break;
       case 'hi20': {
         const e = expression(o);
@@ -117,7 +138,7 @@ export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mn
         else f.imm = constOperand(ctx, e, `${spec.mnemonic} immediate`, 0, 0xfffff) << 12 | 0;
         break;
       }
-      case 'mem': { const m = memOperand(o); f.rs1 = m.base; takeImm(m.off, ['lo', 'pcrel_lo']); break; }
+      case 'mem': { const m = memOperand(o); f.rs1 = m.base; immOp = o; takeImm(m.off, ['lo', 'pcrel_lo']); break; }
       case 'addr': {
         const m = memOperand(o);
         if (m.off && ctx.constant(m.off) !== 0n) throw new AsmError('the address of an atomic must be (reg) with no offset', o[0]);
@@ -147,5 +168,7 @@ export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mn
   }
   if (spec.flags.rmObjdumpZero) f.rm = 0;
   // GNU as has no C form for the explicit `jalr rd, imm(rs1)` syntax (only for jr/jalr rs/ret).
-  return [insn(ctx, spec.mnemonic, f, first, last, spec.mnemonic === 'jalr' ? [] : undefined)];
+  // A range error is about the immediate: point at that operand rather than the whole statement.
+  const [at, atEnd] = immOp ? [immOp[0], immOp[immOp.length - 1]] : [first, last];
+  return [insn(ctx, spec.mnemonic, f, at, atEnd, spec.mnemonic === 'jalr' ? [] : undefined)];
 }

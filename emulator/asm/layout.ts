@@ -65,7 +65,7 @@ export function layoutSection(a: Assembler, s: Section): void {
       if (it.off !== off) { it.off = off; changed = true; }
       let size = it.size;
       if (it.k === 'align') size = padding(off, it.pow, it.max);
-      else if (it.k === 'branch') size = Math.max(it.size, branchLength(it, s, env));
+      else if (it.k === 'branch' && !it.e.fixed) size = Math.max(it.size, branchLength(it, s, env));
       if (size !== it.size) { it.size = size; changed = true; }
       off += it.size;
     }
@@ -239,7 +239,7 @@ function encodeItem(it: Item, pc: number, out: Uint8Array, value: (e: Expr) => b
         dot.v = pc + fx.at;
         const v = value(fx.expr);
         const bits = BigInt(fx.size * 8);
-        if (fx.size < 8 && (v >= (1n << bits) || v < -(1n << (bits - 1n)))) throw new AsmError(`value 0x${v.toString(16)} does not fit in ${fx.size} bytes`, fx.expr.tok);
+        if (fx.size < 8 && (v >= (1n << bits) || v <= -(1n << bits))) throw new AsmError(`value 0x${v.toString(16)} does not fit in ${fx.size} bytes`, fx.expr.tok);
         putLE(out, at + fx.at, v, fx.size);
       }
       return;

@@ -77,7 +77,7 @@ export function lex(src: string): { statements: Statement[]; errors: LexError[] 
     while (i < s.length) {
       if (inBlockComment) {
         const e = s.indexOf('*/', i);
-        if (e < 0) { i = s.length; break; }
+        if (e < 0) break;
         inBlockComment = false; i = e + 2; continue;
       }
       const c = s[i];
@@ -102,8 +102,9 @@ export function lex(src: string): { statements: Statement[]; errors: LexError[] 
       }
       if (c === "'") {
         // GNU as: 'c is the character's value; a closing quote is optional.
-        let j = i + 1, v = 0;
+        let j = i + 1;
         if (j >= s.length) { errors.push({ line, col, endCol: col + 1, message: 'bad character constant' }); i = j; continue; }
+        let v: number;
         if (s[j] === '\\') { const [b, n] = escape(s, j + 1); v = b; j = n; } else { v = s.codePointAt(j)!; j += String.fromCodePoint(v).length; }
         if (s[j] === "'") j++;
         cur.push({ kind: 'char', text: s.slice(i, j), line, col, endCol: j + 1, value: BigInt(v) });

@@ -2,7 +2,7 @@
 // addresses, augmentation strings) and .debug_frame (DWARF 4/5 section 6.4), indexed by pc so
 // the unwinder finds the FDE for a frame. The CFA programs themselves run in unwind.ts.
 
-import { ByteReader, DwarfError } from './reader';
+import { ALL_ONES_64, ByteReader, DwarfError } from './reader';
 
 export interface Cie {
   offset: number;
@@ -101,7 +101,7 @@ export function parseFrameSection(sec: Uint8Array, isEh: boolean, secAddr = 0): 
     if (end === start + 4) { if (isEh) break; r.pos = end; continue; } // zero terminator in .eh_frame
     const idPos = r.pos;
     const id = r.offset(is64);
-    const isCie = isEh ? id === 0 : id === (is64 ? 0xffffffffffffffff : 0xffffffff);
+    const isCie = isEh ? id === 0 : id === (is64 ? ALL_ONES_64 : 0xffffffff);
     if (!isCie) {
       const cie = cieAt(isEh ? idPos - id : id);
       const fr = new ByteReader(sec, r.pos, end);

@@ -1,7 +1,8 @@
 // gdb-style text for C scalars: integers from little-endian bytes, chars as `113 'q'`, floats
 // as printf %g with 9 (float) / 17 (double) significant digits, and char arrays as strings with
 // octal escapes and `'\000' <repeats 27 times>` runs — the spellings a gdb / VS Code C/C++ user
-// already reads, so values can be compared with gdb's own output.
+// already reads, so values can be compared with gdb's own output. Floats are converted to
+// decimal exactly (BigInt), so binary128 long doubles print as precisely as gdb prints them.
 
 /** Elements beyond this are shown as "..." (gdb's `print elements` default). */
 export const PRINT_ELEMENTS = 200;
@@ -20,20 +21,31 @@ export function bigIntToBytes(v: bigint, size: number): Uint8Array {
   return out;
 }
 
-/** printf("%.{prec}g"). */
-export function formatG(x: number, prec: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const expStr = x.toExponential(prec - 1);
-  const exp = Number(expStr.slice(expStr.indexOf('e') + 1));
-  const trim = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  if (exp < -4 || exp >= prec) {
-    const [m, e] = expStr.split('e');
-    const n = Number(e);
-    return `${trim(m)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+/** printf("%.{prec}g") of (-1)^neg · sig · 2^e2, exactly (BigInt decimal arithmetic, round half to even). */
+export function exactG(sig: bigint, e2: number, neg: boolean, prec: number): string {
+  const sign = neg ? '-' : '';
+  if (sig === 0n) return `${sign}0`;
+  const num = e2 >= 0 ? sig << BigInt(e2) : sig;
+  const den = e2 >= 0 ? 1n : 1n << BigInt(-e2);
+  // Decimal exponent: the estimate from digit counts is off by at most one.
+  let e10 = num.toString().length - den.toString().length;
+  if (num * 10n ** BigInt(Math.max(0, -e10)) < den * 10n ** BigInt(Math.max(0, e10))) e10--;
+  const scaled = (e: number): bigint => {
+    const shift = prec - 1 - e;
+    const n = shift >= 0 ? num * 10n ** BigInt(shift) : num;
+    const d = shift >= 0 ? den : den * 10n ** BigInt(-shift);
+    const q = n / d, r = n % d;
+    return 2n * r > d || (2n * r === d && q % 2n === 1n) ? q + 1n : q;
+  };
+  let digits = scaled(e10);
+  if (digits >= 10n ** BigInt(prec)) { e10++; digits = scaled(e10); }
+  const ds = digits.toString();
+  const trim = (x: string): string => (x.includes('.') ? x.replace(/0+$/, '').replace(/\.$/, '') : x);
+  if (e10 < -4 || e10 >= prec) {
+    return `${sign}${trim(`${ds[0]}.${ds.slice(1)}`)}e${e10 < 0 ? '-' : '+'}${String(Math.abs(e10)).padStart(2, '0')}`;
   }
-  return trim(x.toFixed(Math.max(0, prec - 1 - exp)));
+  if (e10 >= 0) return sign + trim(`${ds.slice(0, e10 + 1)}.${ds.slice(e10 + 1)}`);
+  return sign + trim(`0.${'0'.repeat(-e10 - 1)}${ds}`);
 }
 
 /** gdb's NaN spelling keeps the mantissa: nan(0x8000000000000). */
@@ -45,24 +57,24 @@ function nanText(mantissa: bigint, negative: boolean): string {
 export function formatFloat(b: Uint8Array): string {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (b.length === 4) {
-    const x = dv.getFloat32(0, true);
-    if (Number.isNaN(x)) { const bits = dv.getUint32(0, true); return nanText(BigInt(bits & 0x7fffff), bits >>> 31 === 1); }
-    return formatG(x, 9);
+    const bits = dv.getUint32(0, true), exp = (bits >>> 23) & 0xff, mant = bits & 0x7fffff;
+    if (exp === 0xff) return mant ? nanText(BigInt(mant), bits >>> 31 === 1) : bits >>> 31 ? '-inf' : 'inf';
+    return exactG(BigInt(exp === 0 ? mant : mant | 0x800000), (exp === 0 ? 1 : exp) - 127 - 23, bits >>> 31 === 1, 9);
   }
   if (b.length === 8) {
-    const x = dv.getFloat64(0, true);
-    if (Number.isNaN(x)) { const bits = dv.getBigUint64(0, true); return nanText(bits & ((1n << 52n) - 1n), bits >> 63n === 1n); }
-    return formatG(x, 17);
+    const bits = dv.getBigUint64(0, true), exp = Number((bits >> 52n) & 0x7ffn), mant = bits & ((1n << 52n) - 1n);
+    const neg = bits >> 63n === 1n;
+    if (exp === 0x7ff) return mant ? nanText(mant, neg) : neg ? '-inf' : 'inf';
+    return exactG(exp === 0 ? mant : mant | (1n << 52n), (exp === 0 ? 1 : exp) - 1023 - 52, neg, 17);
   }
   if (b.length === 16) {
-    // binary128 (RISC-V long double): shown through the nearest double, which keeps 17 digits.
+    // binary128 (RISC-V long double): 113-bit significand, printed exactly with 36 digits (gdb: %.36Lg).
     const hi = dv.getBigUint64(8, true), lo = dv.getBigUint64(0, true);
     const neg = hi >> 63n === 1n, exp = Number((hi >> 48n) & 0x7fffn);
     const mant = ((hi & ((1n << 48n) - 1n)) << 64n) | lo;
     if (exp === 0x7fff) return mant ? nanText(mant, neg) : neg ? '-inf' : 'inf';
-    const frac = Number(mant >> 60n) / 2 ** 52;
-    const x = (exp === 0 ? frac * 2 ** -16382 : (1 + frac) * 2 ** (exp - 16383)) * (neg ? -1 : 1);
-    return formatG(x, 18);
+    const sig = exp === 0 ? mant : mant | (1n << 112n);
+    return exactG(sig, (exp === 0 ? 1 : exp) - 16383 - 112, neg, 36);
   }
   return `<${b.length}-byte float>`;
 }

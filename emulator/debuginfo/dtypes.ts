@@ -27,6 +27,12 @@ export type DType = {
   | { kind: 'function'; returns: DType }
 );
 
+/** gcc's base-type names as gdb's C printer spells them ("long unsigned int" → "unsigned long"). */
+const GDB_C_NAMES: Record<string, string> = {
+  'short int': 'short', 'short unsigned int': 'unsigned short', 'long int': 'long',
+  'long unsigned int': 'unsigned long', 'long long int': 'long long', 'long long unsigned int': 'unsigned long long',
+};
+
 const VOID: DType = { kind: 'void', name: 'void', size: 1 };
 
 /** Strips typedefs and qualifiers: the type that decides how bytes are shown. */
@@ -63,7 +69,7 @@ export class TypeTable {
     const put = <T extends DType>(t: T): T => { this.cache.set(d.offset, t); return t; };
     switch (d.tag) {
       case DW_TAG.base_type:
-        return put({ kind: 'base', name: name ?? '?', size, encoding: attrNumber(d, DW_AT.encoding) ?? 0, die: d });
+        return put({ kind: 'base', name: GDB_C_NAMES[name ?? ''] ?? name ?? '?', size, encoding: attrNumber(d, DW_AT.encoding) ?? 0, die: d });
       case DW_TAG.pointer_type: {
         const t = put({ kind: 'pointer', name: '', size: size || d.unit.ctx.addrSize, target: VOID, die: d } as DType & { kind: 'pointer' });
         t.target = this.typeOf(d);
@@ -97,7 +103,7 @@ export class TypeTable {
         }
         if (t.dims.length === 0) t.dims.push(undefined);
         t.size = size || t.dims.reduce<number>((n, x) => n * (x ?? 0), t.element.size);
-        t.name = `${t.element.name} ${t.dims.map((x) => `[${x ?? ''}]`).join('')}`;
+        t.name = arrayName(t.element.name, t.dims);
         return t;
       }
       case DW_TAG.structure_type: case DW_TAG.union_type: {
@@ -151,8 +157,15 @@ function resolveTypeNoQual(t: DType): DType {
   return t;
 }
 
+/** gdb: "int [2][3]", "const char *[3]". */
+export function arrayName(element: string, dims: readonly (number | undefined)[]): string {
+  return `${element}${element.endsWith('*') ? '' : ' '}${dims.map((x) => `[${x ?? ''}]`).join('')}`;
+}
+
+/** gdb: "char *", "char **", "int (*)(int)", "int (*)[3]". */
 function pointerName(target: DType): string {
   if (target.kind === 'function') return target.name.replace(' (', ' (*)(');
+  if (target.kind === 'array') return target.name.replace(/ ?\[/, ' (*)[');
   return target.name.endsWith('*') ? `${target.name}*` : `${target.name} *`;
 }
 

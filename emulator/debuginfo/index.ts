@@ -65,6 +65,14 @@ export class DebugInfo {
 
   addrToLine(pc: number): LineLocation | undefined { return this.lines.addrToLine(pc); }
 
+  /** Addresses of the is_stmt rows of file:line (see LineTable.lineToAddrs). */
+  lineToAddrs(file: string, line: number): number[] { return this.lines.lineToAddrs(file, line); }
+
+  /** First line ≥ line in file with code, and its addresses (see LineTable.nearestLineWithCode). */
+  nearestLineWithCode(file: string, line: number): { line: number; addrs: number[] } | undefined {
+    return this.lines.nearestLineWithCode(file, line);
+  }
+
   /** Every function with code, sorted by address. */
   functionRanges(): readonly FunctionInfo[] { return this.scopes.functions; }
 
@@ -96,8 +104,8 @@ export class DebugInfo {
   }
 
   /**
-   * First address after a function's prologue: the start of its second line-table row (gdb's
-   * rule for -O0 code). Optimised units (gdb: any location list, gcc ≥ 4.5) describe variables
+   * First address after a function's prologue: the start of its second is_stmt line-table row
+   * (gdb's rule for -O0 code). Optimised units (gdb: any location list, gcc ≥ 4.5) describe variables
    * correctly from the first instruction, so gdb stops at the entry there and so do we.
    */
   afterPrologue(fn: FunctionInfo): number {
@@ -107,7 +115,7 @@ export class DebugInfo {
     for (let a = first.end; a < fn.hi;) {
       const r = this.lines.addrToLine(a);
       if (!r) break;
-      if (r.line !== first.line && r.isStmt) return a;
+      if (r.isStmt) return a; // a one-line function's body is a second row of the same line
       a = r.end;
     }
     return fn.lo;

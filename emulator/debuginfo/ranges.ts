@@ -5,7 +5,7 @@
 import { DW_AT, DW_FORM, DW_LLE, DW_RLE } from './consts';
 import { addrx, isConstantForm } from './forms';
 import type { Die, Unit } from './info';
-import { ByteReader } from './reader';
+import { ALL_ONES_64, ByteReader } from './reader';
 
 export interface PcRange { lo: number; hi: number }
 
@@ -62,7 +62,7 @@ function v4Ranges(u: Unit, off: number): PcRange[] {
   if (!sec) return [];
   const r = new ByteReader(sec, off);
   const as = u.ctx.addrSize;
-  const maxAddr = as === 8 ? 0xffffffffffffffff : 0xffffffff;
+  const maxAddr = as === 8 ? ALL_ONES_64 : 0xffffffff;
   let base = u.baseAddress;
   const out: PcRange[] = [];
   while (!r.atEnd) {
@@ -129,7 +129,7 @@ function v4Loc(u: Unit, off: number, pc: number): Uint8Array | undefined {
   if (!sec) return undefined;
   const r = new ByteReader(sec, off);
   const as = u.ctx.addrSize;
-  const maxAddr = as === 8 ? 0xffffffffffffffff : 0xffffffff;
+  const maxAddr = as === 8 ? ALL_ONES_64 : 0xffffffff;
   let base = u.baseAddress;
   while (!r.atEnd) {
     const a = r.uN(as), b = r.uN(as);

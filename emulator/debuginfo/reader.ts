@@ -10,6 +10,9 @@ export class DwarfError extends Error {
 
 const utf8 = new TextDecoder();
 
+/** What u64()/uN(8) return for 0xffff_ffff_ffff_ffff (it rounds to 2^64 as a JS number): DWARF's "all ones" markers. */
+export const ALL_ONES_64 = 2 ** 64;
+
 export class ByteReader {
   private readonly dv: DataView;
   pos: number;

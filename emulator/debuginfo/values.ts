@@ -5,7 +5,7 @@
 
 import { DW_ATE } from './consts';
 import { bigIntToBytes, bytesToBigInt, formatChar, formatCharArray, formatFloat, foldRepeats, PRINT_ELEMENTS } from './cformat';
-import { type DType, resolveType } from './dtypes';
+import { arrayName, type DType, resolveType } from './dtypes';
 import type { Location } from './expr';
 
 /** Program state a value is read from. Registers use DWARF numbers (x0–x31 = 0–31, f0–f31 = 32–63). */
@@ -13,7 +13,7 @@ export interface ValueAccess {
   readReg(reg: number): bigint;
   /** Bytes at addr, or undefined when unreadable. */
   readMem(addr: number, len: number): Uint8Array | undefined;
-  /** "main" / "add+4" for function pointers (optional). */
+  /** Symbol at an address, "main" or "grid+12" (a hex "+0xc" offset is shown in decimal, as gdb does). */
   symbolize?(addr: number): string | undefined;
 }
 
@@ -80,9 +80,10 @@ function scalarText(t: DType, b: Uint8Array, access: ValueAccess): string {
     const p = Number(bytesToBigInt(b, false));
     const hex = `0x${p.toString(16)}`;
     const target = resolveType(t.target);
-    if (target.kind === 'function') { const s = access.symbolize?.(p); return s ? `${hex} <${s}>` : hex; }
     if (isCharType(target) && p !== 0) return `${hex} ${cString(p, access)}`;
-    return hex;
+    // gdb's `print symbol`: a pointer into a function or a static object is followed by <sym+off>.
+    const s = p !== 0 ? access.symbolize?.(p) : undefined;
+    return s ? `${hex} <${s.replace(/\+0x([0-9a-f]+)$/, (_, h: string) => `+${parseInt(h, 16)}`)}>` : hex;
   }
   if (t.kind === 'base') {
     switch (t.encoding) {
@@ -131,7 +132,7 @@ export function valueText(type: DType, o: ObjectRef, access: ValueAccess, depth 
       const n = t.dims[0];
       if (n === undefined) return o.address !== undefined ? `0x${o.address.toString(16)}` : '{}';
       const elem = arrayElementType(t);
-      const esize = elem.size * t.dims.slice(1).reduce<number>((a, x) => a * (x ?? 0), 1);
+      const esize = elem.size;
       if (isCharType(resolveType(elem)) && t.dims.length === 1) {
         const shown = Math.min(n, PRINT_ELEMENTS);
         const b = readObj(o, 0, shown, access);
@@ -168,7 +169,7 @@ function arrayElementType(t: DType & { kind: 'array' }): DType {
   if (t.dims.length === 1) return t.element;
   const dims = t.dims.slice(1);
   const size = dims.reduce<number>((a, x) => a * (x ?? 0), t.element.size);
-  return { kind: 'array', name: `${t.element.name} ${dims.map((x) => `[${x ?? ''}]`).join('')}`, size, element: t.element, dims };
+  return { kind: 'array', name: arrayName(t.element.name, dims), size, element: t.element, dims };
 }
 
 /** A value node for the debugger's Variables view. `o` undefined means optimised out. */

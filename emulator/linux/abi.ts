@@ -6,7 +6,7 @@ import type { HostStat } from '../host';
 
 export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFCHR = 0o020000,
   S_IFIFO = 0o010000, S_IFLNK = 0o120000;
-export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
+export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
 
 class Writer {
   readonly bytes: Uint8Array;
@@ -21,7 +21,8 @@ class Writer {
   }
 }
 
-const NS = 1000000000n;
+/** Nanoseconds per second (timespec / timeval split). */
+export const NS = 1000000000n;
 
 /** struct stat (asm-generic, 128 bytes). */
 export function encodeStat(st: HostStat): Uint8Array {

@@ -8,6 +8,7 @@ import type { CpuState } from '../cpu/state';
 import { HostError, type HostServices } from '../host';
 import { GuestFault, type GuestMemory } from '../memory/types';
 import type { StopReason } from '../stop';
+import { NS } from './abi';
 import { EFAULT, ENOSYS } from './errno';
 import { FdTable } from './fds';
 import { formatSyscall, formatUnknownSyscall } from './strace';
@@ -45,7 +46,7 @@ export interface KernelOptions {
 }
 
 /** Deterministic mode: a fixed epoch (2024-01-01T00:00:00Z) advancing 1 ns per guest instruction. */
-export const DETERMINISTIC_EPOCH_NS = 1704067200n * 1000000000n;
+export const DETERMINISTIC_EPOCH_NS = 1704067200n * NS;
 export const DETERMINISTIC_PID = 1000;
 
 export class LinuxKernel {
@@ -146,7 +147,7 @@ export class LinuxKernel {
     return this.deterministic ? DETERMINISTIC_EPOCH_NS + BigInt(this.cpu.instret) : this.host.realtimeNs();
   }
   monotonicNs(): bigint {
-    return this.deterministic ? 1000000000n + BigInt(this.cpu.instret) : this.host.monotonicNs();
+    return this.deterministic ? NS + BigInt(this.cpu.instret) : this.host.monotonicNs();
   }
   /** CPU time used by the process: instructions at 1 GHz when deterministic, else host time since start. */
   cpuTimeNs(): bigint {

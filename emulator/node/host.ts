@@ -10,7 +10,8 @@ import { randomFillSync } from 'node:crypto';
 import { isatty } from 'node:tty';
 import { constants as osConstants } from 'node:os';
 import { HostError, type HostFile, type HostFs, type HostServices, type HostStat } from '../host';
-import { fifoStat } from '../linux/abi';
+import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, NS, fifoStat } from '../linux/abi';
+import { DETERMINISTIC_EPOCH_NS } from '../linux/kernel';
 
 export interface NodeHostOptions {
   /** Guest file access is confined to this folder (EACCES outside). */
@@ -112,8 +113,8 @@ function nodeFs(confine?: Confinement): HostFs {
     readdir: (p) => sys(() => fs.readdirSync(r(p), { withFileTypes: true })).map((d) => {
       let ino = 0;
       try { ino = Number(fs.lstatSync(path.join(p, d.name), { bigint: true }).ino); } catch { /* raced away: ino 0 */ }
-      const type = d.isDirectory() ? 4 : d.isFile() ? 8 : d.isSymbolicLink() ? 10 : d.isFIFO() ? 1
-        : d.isCharacterDevice() ? 2 : d.isBlockDevice() ? 6 : d.isSocket() ? 12 : 0;
+      const type = d.isDirectory() ? DT_DIR : d.isFile() ? DT_REG : d.isSymbolicLink() ? DT_LNK : d.isFIFO() ? DT_FIFO
+        : d.isCharacterDevice() ? DT_CHR : d.isBlockDevice() ? DT_BLK : d.isSocket() ? DT_SOCK : DT_UNKNOWN;
       return { name: d.name, ino, type };
     }),
     readlink: (p) => sys(() => fs.readlinkSync(r(p))),
@@ -146,8 +147,8 @@ export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
     stdout: opts.stdout ?? ((d) => writeAll(1, d)),
     stderr: opts.stderr ?? ((d) => writeAll(2, d)),
     stdin: opts.stdin ?? ((buf) => { try { return fs.readSync(0, buf, 0, buf.length, null); } catch { return 0; } }),
-    realtimeNs: () => (opts.deterministic ? 1704067200n * 1000000000n : BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))),
-    monotonicNs: () => (opts.deterministic ? 1000000000n : process.hrtime.bigint()),
+    realtimeNs: () => (opts.deterministic ? DETERMINISTIC_EPOCH_NS : BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))),
+    monotonicNs: () => (opts.deterministic ? NS : process.hrtime.bigint()),
     randomBytes: (buf) => {
       if (!opts.deterministic) { randomFillSync(buf); return; }
       for (let i = 0; i < buf.length; i++) { // xorshift64: fixed bytes for reproducible runs

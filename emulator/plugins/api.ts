@@ -76,6 +76,13 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     userdata: unknown, cond?: ExecCallback['cond']): ExecCallback => ({
     fn: mgr.wrapExec(ctx, target, kind, fn, flags), userdata, flags, pluginId: ctx.id, cond,
   });
+  /** register*ExecCondCb: NEVER registers nothing, ALWAYS is an unconditional callback. */
+  const condExec = (target: { pc: number; instr: { exec: ExecCallback[]; inline: InlineOp[] } }, kind: 'tb_exec' | 'insn_exec',
+    fn: string, cb: ExecCallback['fn'], flags: CbFlags, cond: CondOp, entry: PluginU64, imm: bigint | number, ud: unknown): void => {
+    if (cond === CondOp.NEVER) return;
+    const c = cond === CondOp.ALWAYS ? undefined : { entry: checkEntry(entry, fn), op: cond, imm: u64(imm) };
+    pushExec(target.instr, exec(target, kind, cb, checkFlags(flags, fn), ud, c));
+  };
   const cpu = (fn: string) => {
     if (mgr.curVcpu < 0 || !mgr.binding) throw new Error(`${fn}: only available in a vCPU callback`);
     return mgr.binding.cpu(mgr.curVcpu);
@@ -113,10 +120,8 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
       pushExec(t.instr, exec(t, 'tb_exec', cb, checkFlags(flags, 'registerVcpuTbExecCb'), ud));
     },
     registerVcpuTbExecCondCb: (tb, cb, flags, cond, entry, imm, ud) => {
-      const fn = 'registerVcpuTbExecCondCb', t = checkTb(tb, fn);
-      if (cond === CondOp.NEVER) return;
-      const c = cond === CondOp.ALWAYS ? undefined : { entry: checkEntry(entry, fn), op: cond, imm: u64(imm) };
-      pushExec(t.instr, exec(t, 'tb_exec', cb, checkFlags(flags, fn), ud, c));
+      const fn = 'registerVcpuTbExecCondCb';
+      condExec(checkTb(tb, fn), 'tb_exec', fn, cb, flags, cond, entry, imm, ud);
     },
     registerVcpuTbExecInlinePerVcpu: (tb, op, entry, imm) => {
       const fn = 'registerVcpuTbExecInlinePerVcpu', t = checkTb(tb, fn);
@@ -127,10 +132,8 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
       pushExec(i.instr, exec(i, 'insn_exec', cb, checkFlags(flags, 'registerVcpuInsnExecCb'), ud));
     },
     registerVcpuInsnExecCondCb: (insn, cb, flags, cond, entry, imm, ud) => {
-      const fn = 'registerVcpuInsnExecCondCb', i = checkInsn(insn, fn);
-      if (cond === CondOp.NEVER) return;
-      const c = cond === CondOp.ALWAYS ? undefined : { entry: checkEntry(entry, fn), op: cond, imm: u64(imm) };
-      pushExec(i.instr, exec(i, 'insn_exec', cb, checkFlags(flags, fn), ud, c));
+      const fn = 'registerVcpuInsnExecCondCb';
+      condExec(checkInsn(insn, fn), 'insn_exec', fn, cb, flags, cond, entry, imm, ud);
     },
     registerVcpuInsnExecInlinePerVcpu: (insn, op, entry, imm) => {
       const fn = 'registerVcpuInsnExecInlinePerVcpu', i = checkInsn(insn, fn);

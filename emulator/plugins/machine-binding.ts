@@ -18,17 +18,25 @@ export interface AttachExtras {
   symbolize?(pc: number): string | null;
 }
 
-/** QEMU's start_code/end_code (executable PT_LOAD segments), entry, binary path and symbols. */
-export function imageExtras(image: LoadedImage, exePath: string): AttachExtras {
+/**
+ * QEMU's info->start_code / end_code (linux-user/elfload.c load_elf_image): the span of the
+ * program's executable PT_LOAD segments, up to the end of their file bytes (vaddr + p_filesz).
+ */
+export function codeSpan(image: LoadedImage): { startCode: number; endCode: number } {
   const { elf, bias } = image.program;
   let startCode = Infinity, endCode = 0;
   for (const p of elf.phdrs) {
     if (p.type !== PT_LOAD || !(p.flags & PF_X)) continue;
     startCode = Math.min(startCode, p.vaddr + bias);
-    endCode = Math.max(endCode, p.vaddr + bias + p.memsz);
+    endCode = Math.max(endCode, p.vaddr + bias + p.filesz);
   }
+  return { startCode: startCode === Infinity ? 0 : startCode, endCode };
+}
+
+/** QEMU's start_code/end_code, entry, binary path and symbols for the plugin API. */
+export function imageExtras(image: LoadedImage, exePath: string): AttachExtras {
   return {
-    pathToBinary: exePath, startCode: startCode === Infinity ? 0 : startCode, endCode, entryCode: image.programEntry,
+    pathToBinary: exePath, ...codeSpan(image), entryCode: image.programEntry,
     // qemu_plugin_insn_symbol: the function containing the address, if the binary has symbols.
     symbolize: pc => image.symbols.containing(pc)?.symbol.name ?? null,
   };

@@ -65,11 +65,12 @@ function execInstrumentation(c: Ctx, pc: number, cbs: readonly ExecCallback[], i
     if (cb.cond) {
       if (cb.cond.op === CondOp.NEVER) continue;
       if (cb.cond.op !== CondOp.ALWAYS) {
+        c.flushInline();
         c.emit(`if (${c.entry(cb.cond.entry)} ${COND_OPS[cb.cond.op]} ${cb.cond.imm}n) {`);
         close = '}';
       }
     }
-    if (cb.flags >= CbFlags.R_REGS) c.flush(pc);
+    c.beforeCallback(cb.flags >= CbFlags.R_REGS, pc);
     // With RW_REGS_PC the callback may set the pc (qemu_plugin_set_pc): instret must then be
     // exact without this instruction, and a changed pc leaves the TB with X as the callback left it.
     if (cb.flags === CbFlags.RW_REGS_PC && c.k) c.emit(`S.instret += ${c.k};`);
@@ -81,9 +82,7 @@ function execInstrumentation(c: Ctx, pc: number, cbs: readonly ExecCallback[], i
     if (cb.flags >= CbFlags.RW_REGS) c.reload();
     if (close) c.emit(close);
   }
-  for (const op of inl) {
-    c.emit(`${c.entry(op.entry)} ${op.op === 'add' ? '+=' : '='} ${op.imm}n;`);
-  }
+  for (const op of inl) c.inlineOp(op.op, op.entry, op.imm);
 }
 
 /**
@@ -141,9 +140,11 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   const used = [...c.used].sort((a, b) => a - b), dirty = [...c.dirty].sort((a, b) => a - b);
   const store = (rs: number[]): string => rs.map((r) => `X[${2 * r}] = l${r}; X[${2 * r + 1}] = h${r};`).join(' ');
   const load = (rs: number[]): string => rs.map((r) => `l${r} = X[${2 * r}]; h${r} = X[${2 * r + 1}];`).join(' ');
-  const body = lines.join('\n')
+  const body0 = lines.join('\n')
     .replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
     .replace(/@RELOAD@/g, load(used));
+  const accs = [...c.accumulators];
+  const iflush = accs.map(([target, acc]) => `if (${acc} !== 0) { ${target} += BigInt(${acc}); ${acc} = 0; }`).join(' ');
   // Only what the body mentions is fetched from the environment / TB at entry.
   const envNames = ['S', 'X', 'FR', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
     .filter((n) => n === 'S' || n === 'X' || new RegExp(`\\b${n}\\b`).test(body));

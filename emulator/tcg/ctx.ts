@@ -69,6 +69,27 @@ export class Ctx {
   /** Element of a scoreboard entry for this vCPU, as `Kn[i]`. */
   entry(e: U64Entry): string { return `${this.konst(e.array)}[${e.index + this.vcpu * e.stride}]`; }
 
+  /**
+   * Inline ADD_U64 ops accumulate in a JS number local per scoreboard element and reach the
+   * BigUint64Array only at flush points: every exit, and before anything that can look at the
+   * scoreboard (plugin callbacks, conditions, STORE_U64). The values plugins observe are the same
+   * as with one BigInt add per op, without a BigInt operation per guest instruction.
+   */
+  readonly accumulators = new Map<string, string>();
+  inlineOp(op: 'add' | 'store', e: U64Entry, imm: bigint): void {
+    const target = this.entry(e);
+    if (op === 'add' && imm >= 0n && imm < 0x100000000n) {
+      let acc = this.accumulators.get(target);
+      if (!acc) this.accumulators.set(target, (acc = `IA${this.accumulators.size}`));
+      this.emit(`${acc} += ${imm};`);
+      return;
+    }
+    this.flushInline();
+    this.emit(`${target} ${op === 'add' ? '+=' : '='} ${imm}n;`);
+  }
+  /** Placeholder for writing every accumulator to its scoreboard (filled in by codegen.assemble). */
+  flushInline(): void { if (this.accumulators.size) this.emit('@IFLUSH@'); }
+
   helper(name: string): string { this.helpers.add(name); return name; }
 
   /**
@@ -90,6 +111,12 @@ export class Ctx {
 
   /** Writes every register local back to cpu.x and cpu.pc (before callbacks that may read registers). */
   flush(pc: number): void { this.emit(`@WBALL@ S.pc = ${num(pc)};`); }
+
+  /** Before any plugin callback: scoreboards up to date (and registers, if the flags say so). */
+  beforeCallback(regs: boolean, pc: number): void {
+    this.flushInline();
+    if (regs) this.flush(pc);
+  }
   /** Reloads register locals after a callback that may have written registers. */
   reload(): void { this.emit('@RELOAD@'); }
 }

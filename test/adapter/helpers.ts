@@ -72,6 +72,11 @@ export async function registers(s: Session, frameId?: number): Promise<Map<strin
   return new Map(vars.body.variables.map((v) => [v.name, v.value]));
 }
 
+/** Requests DebugClient has no method for (instruction breakpoints, memory). */
+export async function request<T = Record<string, unknown>>(s: Session, command: string, args: object): Promise<T> {
+  return (await s.dc.customRequest(command, args)).body as T;
+}
+
 /** Expects a request to fail; returns its error message. */
 export async function failure(p: Promise<unknown>): Promise<string> {
   try { await p; } catch (e) { return (e as Error).message; }

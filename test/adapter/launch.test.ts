@@ -18,9 +18,10 @@ describe('adapter: launch and run control', function () {
     const qemu = requireTool(this, QEMU);
     const want = run(qemu, [example('tiny')]);
     const code = exitCode(s);
+    const terminated = s.dc.waitForEvent('terminated');
     await launch(s, { program: example('tiny') });
     assert.equal(await code, want.status);
-    await s.dc.waitForEvent('terminated');
+    await terminated;
     assert.equal(s.output.stdout, want.stdout);
   });
 
@@ -115,7 +116,7 @@ describe('adapter: launch and run control', function () {
     await launch(s, { program: example('tiny'), plugins: ['bb'] });
     await code;
     assert.equal(s.output.stdout, want.stdout);
-    assert.match(s.output.console ?? '', /^bb's: \d+, insns: \d+/m);
+    assert.match(s.output.console ?? '', /^Total: bb's: \d+, insns: \d+$/m);
     assert.doesNotMatch(s.output.stdout, /insns/);
   });
 });

@@ -56,7 +56,7 @@ async function freePort(): Promise<number> {
 }
 
 /** gdb-multiarch attached to qemu-riscv64 -g running `program` (the live-program oracle). */
-export async function gdbLive(ctx: Mocha.Context, program: string, commands: string[]): Promise<string> {
+export async function gdbLive(ctx: Mocha.Context, program: string, commands: string[], cwd = join(REPO_ROOT, 'test', 'fixtures')): Promise<string> {
   requireGdb(ctx);
   if (!findTool(QEMU)) skipBecause(ctx, `${QEMU} not found on PATH (apt-get install qemu-user)`);
   const port = await freePort();
@@ -67,8 +67,8 @@ export async function gdbLive(ctx: Mocha.Context, program: string, commands: str
     return await new Promise<string>((resolve) => {
       const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set width 0', '-ex', `file ${program}`];
       for (const c of all) args.push('-ex', c);
-      // From the fixtures folder gdb finds the sources (the binaries record paths relative to it).
-      const g = spawn(GDB, args, { cwd: join(REPO_ROOT, 'test', 'fixtures') });
+      // From the build folder gdb finds the sources (the binaries record paths relative to it).
+      const g = spawn(GDB, args, { cwd });
       let out = '';
       g.stdout.on('data', (d) => { out += d; });
       g.stderr.on('data', (d) => { out += d; });
@@ -79,9 +79,10 @@ export async function gdbLive(ctx: Mocha.Context, program: string, commands: str
   }
 }
 
-/** Runs a fixture under tbscope until pc reaches `addr` the `hits`-th time. */
+/** Runs a fixture (by name, or a path) under tbscope until pc reaches `addr` the `hits`-th time. */
 export function runToAddress(name: string, addr: number, hits = 1): GuestProcess {
-  const { proc } = start(fixture(name), { argv: [fixture(name)] });
+  const path = name.includes('/') ? name : fixture(name);
+  const { proc } = start(path, { argv: [path] });
   const m = proc.machine;
   if (!(m instanceof Machine)) throw new Error('start() no longer gives a Machine');
   m.addBreakpoint(addr);

@@ -5,6 +5,8 @@
 // Stack addresses differ between the two emulators, so long hex numbers are compared as <addr>.
 
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/oracles';
 import { fixture } from '../linux/helpers';
 import { accessOf, debugInfoOf, DEBUG_FIXTURES, gdbLive, gdbStatic, markerLine, requireGdb, runToAddress, VARS_SOURCE } from './helpers';
 
@@ -60,6 +62,58 @@ describe('debuginfo: variables and values (oracle: gdb-multiarch on qemu-riscv64
         assert.deepEqual(gl, gdb.get('globals')!.map(norm), 'print globals');
       });
     }
+  }
+
+  // The debugger's own example (examples/step.c, -O0 -g): every marker, every frame gdb shows
+  // (`bt full`: arguments in the frame line, then the locals). Uninitialised locals — `buf`, `f`
+  // before its assignment, everything at BP:main — are stack bytes that differ between two
+  // emulators: their names are compared, their values are not.
+  const STEP = join(REPO_ROOT, 'examples', 'bin', 'step');
+  const STEP_SOURCE = join(REPO_ROOT, 'examples', 'step.c');
+  for (const marker of ['main', 'loop', 'add', 'factorial', 'move', 'call-factorial', 'print', 'end']) {
+    it(`shows every frame's arguments and locals as gdb's bt full does at BP:${marker} (examples/step)`, async function () {
+      const di = debugInfoOf(STEP);
+      const addr = di.breakpointAddrs('step.c', markerLine(STEP_SOURCE, marker))!.addrs[0];
+      const raw = await gdbLive(this, STEP, [`break *0x${addr.toString(16)}`, 'continue', 'echo @bt\\n', 'bt full', 'echo @end\\n'], join(REPO_ROOT, 'examples'));
+      const gdb: { fn: string; args: string; locals: string[] }[] = [];
+      for (const l of sectionsOf(raw).get('bt') ?? []) {
+        const fr = /^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \((.*)\) at /.exec(l);
+        if (fr) { gdb.push({ fn: fr[1], args: fr[2], locals: [] }); continue; }
+        const v = /^ {8}(\S.*)$/.exec(l);
+        if (v && gdb.length && v[1] !== 'No locals.') gdb[gdb.length - 1].locals.push(v[1]);
+      }
+      assert.ok(gdb.length >= 1, `gdb printed no backtrace:\n${raw}`);
+      const proc = runToAddress(STEP, addr);
+      const access = accessOf(proc);
+      const frames = di.backtrace(proc.machine.cpu.pc, access.readReg, access.readMemBig);
+      const uninit = new Set(marker === 'main' ? ['p', 'total', 'f', 'buf'] : ['print', 'end'].includes(marker) ? ['buf'] : ['f', 'buf']);
+      const hide = (l: string): string => (uninit.has(l.split(' = ')[0]) ? `${l.split(' = ')[0]} = <uninitialised>` : norm(l));
+      const ours = gdb.map((_, f) => {
+        const fv = di.frameValues(frames[f].pc, { ...access, readReg: frames[f].regs }, f === 0)!;
+        return {
+          fn: fv.function.name,
+          args: norm(fv.params.map((p) => `${p.name}=${p.value}`).join(', ')),
+          locals: fv.locals.map((v) => hide(`${v.name} = ${v.value}`)),
+        };
+      });
+      assert.deepEqual(ours, gdb.map((g) => ({ fn: g.fn, args: norm(g.args), locals: g.locals.map(hide) })));
+    });
+  }
+
+  for (const name of DEBUG_FIXTURES) {
+    it(`names types and prints every global as gdb's whatis / print do (${name})`, function () {
+      requireGdb(this);
+      const di = debugInfoOf(fixture(name));
+      const proc = runToAddress(name, di.functionBreakpointAddr('main')!);
+      const globals = di.globalValues(accessOf(proc));
+      assert.ok(globals.length >= 15, `only ${globals.length} globals`);
+      const cmds = globals.flatMap((g) => [`whatis ${g.name}`, `print ${g.name}`]);
+      const out = gdbStatic(fixture(name), cmds).split('\n').filter((l) => /^(type|\$\d+) = /.test(l));
+      // gdb's top-level `print` puts "(type) " before a pointer; members and locals have no prefix.
+      const theirs = out.map((l) => l.replace(/^\$\d+ = \([^)]*(?:\([^)]*\)[^)]*)*\) (?=0x)/, 'value = ').replace(/^\$\d+ = /, 'value = '));
+      const ours = globals.flatMap((g) => [`type = ${g.type}`, `value = ${g.value}`]);
+      assert.deepEqual(ours, theirs);
+    });
   }
 
   it('expands struct members and array elements lazily, with addresses', function () {

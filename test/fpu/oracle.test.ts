@@ -6,16 +6,16 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { CpuState } from '../../emulator/cpu/state';
 import { FP_HELPERS, type FpMnemonic } from '../../emulator/fpu';
-import { GCC, QEMU, buildRiscv, haveTool, hex, replay, runOracle, type OracleCase } from './oracle';
+import { GCC, QEMU, requireTool } from '../support/oracles';
+import { buildRiscv, hex, replay, runOracle, type OracleCase } from './oracle';
 
 describe('fpu: helpers vs qemu-riscv64 (fpgen.c oracle)', function () {
   this.timeout(300000);
   const byOp = new Map<FpMnemonic, OracleCase[]>();
 
   before(function () {
-    for (const tool of [GCC, QEMU]) {
-      if (!haveTool(tool)) { console.log(`    skipping FPU oracle tests: ${tool} not found (CI installs it)`); this.skip(); }
-    }
+    requireTool(this, GCC);
+    requireTool(this, QEMU);
     // TBSCOPE_FPU_SOAK="N SEED" runs N random cases per instruction instead of the default 1000.
     const soak = process.env.TBSCOPE_FPU_SOAK?.split(/\s+/) ?? [];
     for (const k of runOracle(buildRiscv(join(__dirname, 'fpgen.c')), soak)) {

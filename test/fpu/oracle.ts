@@ -1,21 +1,15 @@
 // Builds and runs the FPU oracle (test/fpu/fpgen.c under qemu-riscv64) and replays its cases
-// against FP_HELPERS. Shared by the oracle tests; returns null (with a reason) when the cross
-// compiler or qemu is missing so tests can skip clearly.
+// against FP_HELPERS. Shared by the FPU tests; they find the cross compiler and qemu (or skip
+// with the reason) through test/support/oracles.ts.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuState } from '../../emulator/cpu/state';
 import { FP_HELPERS, type FpMnemonic } from '../../emulator/fpu';
-
-export const GCC = 'riscv64-linux-gnu-gcc';
-export const QEMU = 'qemu-riscv64';
-
-export function haveTool(cmd: string): boolean {
-  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
-}
+import { GCC, QEMU } from '../support/oracles';
 
 /** Compiles a C file for RV64 (static) into a cache dir keyed by its content; returns the binary path. */
 export function buildRiscv(src: string): string {

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuState } from '../../emulator/cpu/state';
 import { FP_HELPERS, FP_USES_RM, fpRmValid, type FpMnemonic } from '../../emulator/fpu';
-import { GCC, QEMU, buildRiscv, haveTool } from './oracle';
-
-const OBJDUMP = 'riscv64-linux-gnu-objdump';
+import { GCC, OBJDUMP, QEMU, requireTool } from '../support/oracles';
+import { buildRiscv } from './oracle';
 
 // Encodings from the RISC-V unprivileged spec's opcode map (RV32F/RV64F/RV32D/RV64D tables).
 // OP-FP: funct7 | rs2 | rs1 | rm | rd | 1010011. R4 (fused): rs3 | fmt | rs2 | rs1 | rm | rd | opcode.
@@ -57,7 +56,7 @@ describe('fpu: rounding-mode validity (fpRmValid, FP_USES_RM)', function () {
   });
 
   it('the probe encodings are the instructions objdump says they are', function () {
-    if (!haveTool(OBJDUMP)) { console.log(`    skipping: ${OBJDUMP} not found`); this.skip(); }
+    requireTool(this, OBJDUMP);
     const dir = mkdtempSync(join(tmpdir(), 'tbscope-rm-'));
     const buf = Buffer.alloc(4 * RM_OPS.length);
     RM_OPS.forEach((op, i) => buf.writeUInt32LE(encode(op, 0), 4 * i));
@@ -68,9 +67,8 @@ describe('fpu: rounding-mode validity (fpRmValid, FP_USES_RM)', function () {
   });
 
   it('traps exactly like qemu-riscv64 for every rm-carrying instruction, rm 0..7 x frm 0..7', function () {
-    for (const tool of [GCC, QEMU]) {
-      if (!haveTool(tool)) { console.log(`    skipping: ${tool} not found (CI installs it)`); this.skip(); }
-    }
+    requireTool(this, GCC);
+    requireTool(this, QEMU);
     const bin = buildRiscv(join(__dirname, 'rmprobe.c'));
     const s = new CpuState();
     const bad: string[] = [];

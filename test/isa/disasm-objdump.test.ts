@@ -5,24 +5,12 @@
 // the file, as objdump does, so `<symbol>` targets and `# address` comments are compared too.
 
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decode } from '../../emulator/isa/decode';
 import { DisasmState, disassemble, disassembleWord, objdumpLine } from '../../emulator/isa/disasm';
 import { AS, LD, OBJDUMP, globalPointer, makeSymbolizer, objdumpLines, requireBinutils, tmpDir } from './objdump';
-import { requireTool } from '../support/oracles';
-import { execFileSync } from 'node:child_process';
-
-const ROOT = join(__dirname, '../..');
-
-function elfFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).map((f) => join(dir, f)).filter((f) => {
-    if (!statSync(f).isFile()) return false;
-    const head = readFileSync(f).subarray(0, 4);
-    return head[0] === 0x7f && head.toString('latin1', 1, 4) === 'ELF';
-  });
-}
+import { REPO_ROOT as ROOT, requireTool, testPrograms } from '../support/oracles';
 
 /** Mismatching lines (at most `max`) between objdump and us for one file. */
 function compareFile(file: string, max = 20): { checked: number; bad: string[] } {
@@ -61,11 +49,11 @@ describe('disassembler vs objdump on ELF files', function () {
     }
   });
 
-  const files = [...elfFiles(join(ROOT, 'examples/bin')), ...elfFiles(join(ROOT, 'test/fixtures/bin'))];
+  const files = testPrograms();
   if (files.length === 0) it('example/test binaries (none present yet)', function () { this.skip(); });
-  for (const f of files) {
-    it(`${f.slice(ROOT.length + 1)}`, function () {
-      const { checked, bad } = compareFile(f);
+  for (const { name, path } of files) {
+    it(name, function () {
+      const { checked, bad } = compareFile(path);
       assert.ok(checked > 0, 'objdump listed instructions');
       assert.deepEqual(bad, []);
     });

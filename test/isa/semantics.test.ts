@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { decodeWord } from '../../emulator/isa/decode';
 import { encode } from '../../emulator/isa/encode';
 import { runTbscope, tbscopeMissing } from '../support/run-tbscope';
-import { QEMU, findTool, run, skipBecause } from '../support/oracles';
+import { QEMU, requireTool, run, skipBecause } from '../support/oracles';
 import { tmpDir } from './objdump';
 import { generateCases } from './semantics-cases';
 import { RECORD_BYTES, buildProgram, buildSingle, type Case } from './semantics-harness';
@@ -20,9 +20,6 @@ function runQemu(elf: string): { stdout: Buffer; stderr: string; status: number 
   const r = run(QEMU, [elf]);
   return { stdout: Buffer.from(r.stdout, 'latin1'), stderr: r.stderr, status: r.status };
 }
-const requireQemu = (ctx: Mocha.Context) => {
-  if (!findTool(QEMU)) skipBecause(ctx, `${QEMU} not found on PATH (apt-get install qemu-user; .ci/run installs it)`);
-};
 
 const hex64 = (b: Buffer, off: number) => '0x' + b.readBigUInt64LE(off).toString(16);
 function record(b: Buffer, i: number): string {
@@ -46,7 +43,7 @@ describe('per-instruction semantics vs qemu-riscv64 (generated from the ISA tabl
     const dir = tmpDir('semantics-');
     elfPath = join(dir, 'semantics.elf');
     writeFileSync(elfPath, buildProgram(all).elf, { mode: 0o755 });
-    requireQemu(this);
+    requireTool(this, QEMU);
     const q = runQemu(elfPath);
     assert.equal(q.status, 0, `the generated ELF runs under qemu: ${q.stderr.toString()}`);
     qemu = q.stdout;
@@ -99,7 +96,7 @@ describe('illegal encodings: our decoder rejects exactly what qemu-riscv64 rejec
     ['csrrw funct3=4', 0x00004073, 4], ['OP funct7=2', 0x04b50533, 4], ['48-bit prefix', 0x0000001f, 4],
   ];
   before(function () {
-    requireQemu(this);
+    requireTool(this, QEMU);
   });
   for (const [what, value, size] of encodings) {
     it(`${what} (0x${value.toString(16)})`, function () {

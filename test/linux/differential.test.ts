@@ -3,22 +3,21 @@
 // deterministic mode's promise that two runs are identical down to the instruction count.
 
 import { strict as assert } from 'node:assert';
-import { fixture, runGuest, tempDir } from './helpers';
+import { fixture, runGuest, withTempDirs } from './helpers';
 import { QEMU, qemuRunCounts, requireTool, run } from '../support/oracles';
 
 describe('linux: programs behave as under qemu-riscv64', () => {
   it('linux-syscalls: files, pipes, mmap, brk, clocks, signals, limits — same stdout, stderr, status', function () {
     const qemu = requireTool(this, QEMU);
-    const d1 = tempDir(), d2 = tempDir();
-    try {
+    withTempDirs(2, (d1, d2) => {
       const path = fixture('linux-syscalls');
-      const q = run(qemu, [path], { cwd: d1.path, env: {} });
-      const t = runGuest(path, { cwd: d2.path, env: [], deterministic: false });
+      const q = run(qemu, [path], { cwd: d1, env: {} });
+      const t = runGuest(path, { cwd: d2, env: [], deterministic: false });
       assert.equal(t.stdout, q.stdout);
       assert.equal(t.stderr, q.stderr);
       assert.equal(t.status, q.status);
       assert.ok(t.stdout.includes('rmdir 0'), 'the program ran to the end');
-    } finally { d1.cleanup(); d2.cleanup(); }
+    });
   });
 
   it('linux-sighandler: guest signal handlers (faults, raise, pending, sigaltstack) — same stdout', function () {
@@ -66,10 +65,8 @@ describe('linux: guest instruction counts equal qemu-riscv64\'s', () => {
 
 describe('linux: deterministic mode', () => {
   it('two runs print the same and retire the same number of instructions', () => {
-    const runs = [0, 1].map(() => {
-      const d = tempDir();
-      try { return runGuest(fixture('linux-syscalls'), { cwd: d.path, deterministic: true, argv: ['linux-syscalls'] }); } finally { d.cleanup(); }
-    });
+    const runs = [0, 1].map(() => withTempDirs(1, (d) =>
+      runGuest(fixture('linux-syscalls'), { cwd: d, deterministic: true, argv: ['linux-syscalls'] })));
     assert.equal(runs[0].status, 0);
     assert.equal(runs[0].stdout, runs[1].stdout);
     assert.equal(runs[0].instret, runs[1].instret);

@@ -89,3 +89,9 @@ export function tempDir(): { path: string; cleanup(): void } {
   const path = mkdtempSync(join(tmpdir(), 'tbscope-linux-'));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/** Runs `fn` with `n` fresh scratch folders (paths), removing them afterwards. */
+export function withTempDirs<T>(n: number, fn: (...dirs: string[]) => T): T {
+  const dirs = Array.from({ length: n }, tempDir);
+  try { return fn(...dirs.map((d) => d.path)); } finally { for (const d of dirs) d.cleanup(); }
+}

@@ -3,7 +3,7 @@
 // readings, the host's CPU count) are masked on both sides before comparing.
 
 import { strict as assert } from 'node:assert';
-import { fixture, runGuest, tempDir } from './helpers';
+import { fixture, runGuest, withTempDirs } from './helpers';
 import { QEMU, requireTool, run } from '../support/oracles';
 
 /** Masks what may differ; keeps names, argument formats, flags, errno texts and small results. */
@@ -21,30 +21,28 @@ function normalize(lines: string[]): string[] {
 describe('linux: -d strace matches qemu-riscv64 -strace', () => {
   it('every syscall line of linux-syscalls', function () {
     const qemu = requireTool(this, QEMU);
-    const d1 = tempDir(), d2 = tempDir();
-    try {
+    withTempDirs(2, (d1, d2) => {
       const path = fixture('linux-syscalls');
-      const q = run(qemu, ['-strace', path], { cwd: d1.path, env: {} });
+      const q = run(qemu, ['-strace', path], { cwd: d1, env: {} });
       // QEMU prints "name(args)" before the call and " = ret" after it, so the guest's own
       // stderr output lands in the middle of that line; take it out to rejoin the line.
       const qLines = q.stderr.replace('to stderr\n', '').split('\n').filter((l) => l);
-      const t = runGuest(path, { cwd: d2.path, env: [], strace: true, deterministic: false });
+      const t = runGuest(path, { cwd: d2, env: [], strace: true, deterministic: false });
       assert.equal(t.status, 0);
       const tLines = t.log.flatMap((l) => l.split('\n')).filter((l) => l);
       assert.ok(qLines.length > 80, `qemu printed ${qLines.length} lines`);
       assert.deepEqual(normalize(tLines), normalize(qLines));
-    } finally { d1.cleanup(); d2.cleanup(); }
+    });
   });
 
   it('a failing call prints QEMU\'s errno text, exit_group has no result', () => {
-    const d = tempDir();
-    try {
-      const t = runGuest(fixture('linux-signals'), { argv: ['s', 'exit'], cwd: d.path, strace: true });
+    withTempDirs(1, (d) => {
+      const t = runGuest(fixture('linux-signals'), { argv: ['s', 'exit'], cwd: d, strace: true });
       assert.match(t.log.at(-1)!, /^1000 exit_group\(42\)$/);
-      const s = runGuest(fixture('linux-syscalls'), { cwd: d.path, strace: true });
+      const s = runGuest(fixture('linux-syscalls'), { cwd: d, strace: true });
       assert.ok(s.log.some((l) => /^1000 close\(10\) = -1 errno=9 \(Bad file descriptor\)$/.test(l)));
       assert.ok(s.log.some((l) => /^1000 Unknown syscall 999$/.test(l)));
       assert.ok(s.log.some((l) => /^1000 brk\(NULL\) = 0x[0-9a-f]{16}$/.test(l)));
-    } finally { d.cleanup(); }
+    });
   });
 });

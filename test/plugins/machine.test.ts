@@ -3,34 +3,18 @@
 // qemu-riscv64 -strace, and stoptrigger ending the guest with its exit code.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createProcess } from '../../emulator/linux/process';
-import { Machine } from '../../emulator/machine';
-import { createNodeHost } from '../../emulator/node/host';
 import { PluginManager } from '../../emulator/plugins/core';
 import { installModule, loadBuiltin } from '../../emulator/plugins/loader';
-import { attachToMachine, imageExtras } from '../../emulator/plugins/machine-binding';
+import { codeSpan } from '../../emulator/plugins/machine-binding';
+import { PF_R, PF_W, PF_X, PT_LOAD } from '../../emulator/elf/elf';
+import type { LoadedImage } from '../../emulator/linux/loader';
 import { CbFlags, MemRW, type PluginApi } from '../../emulator/plugins/types';
+import { QEMU, REPO_ROOT as ROOT, findTool, run as runTool } from '../support/oracles';
+import { runWithPlugins as run } from './run-guest';
 
-const ROOT = resolve(__dirname, '../..');
 const ACCESSES = resolve(ROOT, 'test/fixtures/bin/plugin-accesses');
 const TINY_C = resolve(ROOT, 'examples/bin/tiny-c');
-
-function run(prog: string, setup: (mgr: PluginManager) => void) {
-  let log = '';
-  const errors: string[] = [];
-  const host = createNodeHost({ deterministic: true, stdout: () => undefined, stderr: () => undefined, log: () => undefined });
-  const machine = new Machine();
-  const proc = createProcess({ program: prog, argv: [prog], env: [], host, machine, deterministic: true });
-  const mgr = new PluginManager({ out: t => { log += t; }, error: l => errors.push(l) });
-  setup(mgr);
-  attachToMachine(mgr, machine, imageExtras(proc.image, proc.exePath));
-  mgr.vcpuInit(0);
-  const end = proc.runToExit();
-  mgr.atexit();
-  return { status: end.status, log, errors };
-}
 
 const plugin = (mgr: PluginManager, install: (api: PluginApi) => void) => installModule(mgr, 'test', { apiVersion: 7, install }, []);
 
@@ -102,8 +86,9 @@ describe('plugins: on the Machine', function () {
     const rets = r.log.split('\n').filter(l => /^syscall #\d+ returned -> -?\d+$/.test(l)).length;
     // exit_group never returns
     assert.equal(rets, calls - 1, r.log);
-    const q = spawnSync('qemu-riscv64', ['-strace', TINY_C], { env: {}, encoding: 'utf8' });
-    if (q.error) { console.log('      (qemu-riscv64 not installed: count not compared)'); return; }
+    const qemu = findTool(QEMU);
+    if (!qemu) { console.log(`      (${QEMU} not installed: count not compared)`); return; }
+    const q = runTool(qemu, ['-strace', TINY_C], { env: {} });
     const strace = q.stderr.split('\n').filter(l => /^\d+ [a-z_0-9]+\(/.test(l)).length;
     assert.equal(calls, strace, q.stderr);
   });
@@ -124,5 +109,16 @@ describe('plugins: on the Machine', function () {
     assert.equal(r.status, 0);
     assert.deepEqual(r.errors, ['tbscope: plugin test: tb_trans callback threw: kaput (plugin unloaded)']);
     assert.match(r.log, /^Total: bb's: \d+, insns: \d+$/m);
+  });
+});
+
+describe('plugins: start_code / end_code', () => {
+  it('span the executable PT_LOAD segments up to the end of their file bytes, load bias included', () => {
+    // QEMU (linux-user/elfload.c, load_elf_image): end_code = vaddr + p_filesz of PROT_EXEC
+    // segments (vaddr_ef, not vaddr_em); writable-only segments do not count.
+    const ph = (vaddr: number, filesz: number, memsz: number, flags: number) => ({ type: PT_LOAD, flags, vaddr, filesz, memsz });
+    const phdrs = [ph(0x1000, 0x200, 0x200, PF_R | PF_X), ph(0x3000, 0x100, 0x800, PF_R | PF_X), ph(0x8000, 0x10, 0x4000, PF_R | PF_W)];
+    const image = { program: { elf: { phdrs }, bias: 0x40000 } } as unknown as LoadedImage;
+    assert.deepEqual(codeSpan(image), { startCode: 0x41000, endCode: 0x43100 });
   });
 });

@@ -13,57 +13,32 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ET_DYN, loadExtent, parseElf } from '../../emulator/elf/elf';
-import { createProcess } from '../../emulator/linux/process';
-import { Machine } from '../../emulator/machine';
-import { createNodeHost } from '../../emulator/node/host';
-import { PluginManager } from '../../emulator/plugins/core';
 import { loadBuiltin } from '../../emulator/plugins/loader';
-import { attachToMachine, imageExtras } from '../../emulator/plugins/machine-binding';
+import { QEMU, REPO_ROOT, findTool, testPrograms } from '../support/oracles';
+import { runWithPlugins } from './run-guest';
 
 const SPECS = ['bb', 'insn,inline=on', 'mem,inline=on,track=r', 'mem,inline=on,track=w', 'hotpages,sortby=address'];
 
 /** Runs prog under tbscope with the SPECS plugins; returns the exit status and the plugin log. */
 function runTbscope(prog: string): { status: number; log: string; brkEnd: number } {
-  let log = '';
-  const host = createNodeHost({ deterministic: true, stdout: () => undefined, stderr: () => undefined, log: () => undefined });
-  const machine = new Machine();
-  const proc = createProcess({ program: prog, argv: [prog], env: [], host, machine, deterministic: true });
-  const mgr = new PluginManager({ out: t => { log += t; }, error: l => { throw new Error(l); } });
-  for (const s of SPECS) loadBuiltin(mgr, s);
-  attachToMachine(mgr, machine, imageExtras(proc.image, proc.exePath));
-  mgr.vcpuInit(0);
-  const end = proc.runToExit();
-  mgr.vcpuExit(0);
-  mgr.atexit();
-  return { status: end.status, log, brkEnd: proc.kernel.brkCur };
+  const r = runWithPlugins(prog, mgr => { for (const s of SPECS) loadBuiltin(mgr, s); });
+  assert.deepEqual(r.errors, [], 'plugin errors');
+  return r;
 }
 
-const ROOT = resolve(__dirname, '../..');
-const ORACLE_BUILD = resolve(ROOT, '../shared/qemu-oracle/build.sh');
+const ORACLE_BUILD = resolve(REPO_ROOT, '../shared/qemu-oracle/build.sh');
 
 interface Counts { insns: number; blocks: number; loads: number; stores: number; pages: Map<number, [number, number]> }
 
-const has = (cmd: string, args: string[] = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-
-function programs(): string[] {
-  const dirs = [join(ROOT, 'examples/bin'), join(ROOT, 'test/fixtures/bin')];
-  const out: string[] = [];
-  for (const d of dirs) {
-    if (!existsSync(d)) continue;
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (!statSync(p).isFile()) continue;
-      try {
-        const elf = parseElf(new Uint8Array(readFileSync(p)), p);
-        if (!elf.interp) out.push(p);  // static binaries only: the oracle compares the same image
-      } catch { /* not an ELF (sources, scripts) */ }
-    }
-  }
-  return out;
+/** The static test programs: the oracle plugin's counts are only comparable for the same image. */
+function programs(): { name: string; path: string }[] {
+  return testPrograms().filter(({ path }) => {
+    try { return !parseElf(new Uint8Array(readFileSync(path)), path).interp; } catch { return false; /* not one we can load */ }
+  });
 }
 
 function parseOracle(text: string): Counts {
@@ -95,8 +70,8 @@ describe('plugins: counts equal to QEMU\'s (qemu-riscv64 + reference plugin)', f
   const work = mkdtempSync(join(tmpdir(), 'tbscope-oracle-'));
 
   before(function () {
-    const missing = ['gcc', 'pkg-config', 'qemu-riscv64'].filter(c => !has(c, c === 'qemu-riscv64' ? ['-version'] : ['--version']));
-    if (missing.length || !has('pkg-config', ['--exists', 'glib-2.0'])) {
+    const missing = ['gcc', 'pkg-config', QEMU].filter(c => !findTool(c));
+    if (missing.length || spawnSync('pkg-config', ['--exists', 'glib-2.0']).status !== 0) {
       console.log(`    skipped: needs gcc, pkg-config, libglib2.0-dev and qemu-user (missing: ${missing.join(', ') || 'glib-2.0'})`);
       this.skip();
     }
@@ -106,11 +81,10 @@ describe('plugins: counts equal to QEMU\'s (qemu-riscv64 + reference plugin)', f
     oracle = b.stdout.trim().split('\n').pop()!;
   });
 
-  for (const prog of programs()) {
-    const name = prog.slice(ROOT.length + 1);
+  for (const { name, path: prog } of programs()) {
     it(name, function () {
       const ref = join(work, `${name.replace(/\//g, '_')}.qemu.txt`);
-      const q = spawnSync('qemu-riscv64', ['-plugin', oracle, '-d', 'plugin', '-D', ref, prog], { env: {}, encoding: 'utf8', timeout: 120000 });
+      const q = spawnSync(QEMU, ['-plugin', oracle, '-d', 'plugin', '-D', ref, prog], { env: {}, encoding: 'utf8', timeout: 120000 });
       assert.ok(q.status !== null || q.signal, `qemu-riscv64 did not finish: ${q.error}`);
       const t = runTbscope(prog);
       // a signal death is 128+signo for both (qemu-riscv64 kills itself with the signal)

@@ -2,7 +2,7 @@
 // limits, CPU affinity, riscv_hwprobe, and the single-thread forms of set_tid_address,
 // set_robust_list and futex.
 
-import { encodeUtsname, u64le } from '../abi';
+import { NS, encodeUtsname, u64le } from '../abi';
 import { EAGAIN, EINTR, EINVAL, ENOSYS, ESRCH, ETIMEDOUT } from '../errno';
 import type { LinuxKernel } from '../kernel';
 import type { SyscallDef } from './types';
@@ -75,7 +75,7 @@ function futex(k: LinuxKernel): number {
 function sysinfo(k: LinuxKernel): number {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
-  dv.setBigInt64(0, k.monotonicNs() / 1000000000n, true); // uptime
+  dv.setBigInt64(0, k.monotonicNs() / NS, true); // uptime
   dv.setBigUint64(32, 1n << 32n, true);  // totalram
   dv.setBigUint64(40, 1n << 31n, true);  // freeram
   dv.setUint16(80, 1, true);             // procs

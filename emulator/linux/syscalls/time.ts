@@ -3,12 +3,10 @@
 // guest still sees the time it asked to wait pass. In deterministic mode the clocks derive
 // from the retired-instruction count (kernel.ts) and random bytes from a fixed seed.
 
-import { decodeTimespec, encodeTimespec, encodeTimeval } from '../abi';
+import { NS, decodeTimespec, encodeTimespec, encodeTimeval } from '../abi';
 import { EINVAL } from '../errno';
 import type { LinuxKernel } from '../kernel';
 import type { SyscallDef } from './types';
-
-const NS = 1000000000n;
 
 /** Current value of a Linux clock id, or undefined for an unknown clock. */
 export function clockNs(k: LinuxKernel, id: number): bigint | undefined {

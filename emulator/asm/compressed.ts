@@ -1,0 +1,67 @@
+// Explicit compressed mnemonics (`c.addi a0, 1`, `c.lw a2, 4(a3)`, `c.beqz s0, label`): the
+// operand syntax GNU as accepts for each RVC form, turned into the fields of the base instruction
+// it expands to, then encoded through the ISA's C table (isa/encode.ts encodeCompressed), so an
+// operand the form cannot hold is an error instead of a silently different instruction.
+
+import { encodeCompressed } from '../isa/encode';
+import { C_TABLE, ISA } from '../isa/table';
+import type { Emit } from './emit';
+import { AsmError, type Expr } from './expr';
+import { constOperand, type InsnCtx } from './instructions';
+import type { Token } from './lexer';
+import { expression, freg, memOperand, xreg, type Operand } from './operands';
+
+type Fields = { rd: number; rs1: number; rs2: number; imm: number };
+type Shape = (ctx: InsnCtx, ops: Operand[], reg: (o: Operand) => number) => Fields | Emit;
+
+const immE = (ctx: InsnCtx, e: Expr) => constOperand(ctx, e, 'immediate', -(2 ** 31), 2 ** 32 - 1);
+const imm = (ctx: InsnCtx, o: Operand) => immE(ctx, expression(o));
+const rdImm: Shape = (ctx, [a, b]) => { const rd = xreg(a); return { rd, rs1: rd, rs2: 0, imm: imm(ctx, b) }; };
+const rdRs2: Shape = (_c, [a, b]) => { const rd = xreg(a); return { rd, rs1: rd, rs2: xreg(b), imm: 0 }; };
+const load: Shape = (ctx, [a, b], reg) => { const m = memOperand(b); return { rd: reg(a), rs1: m.base, rs2: 0, imm: m.off ? immE(ctx, m.off) : 0 }; };
+const store: Shape = (ctx, [a, b], reg) => { const m = memOperand(b); return { rd: 0, rs1: m.base, rs2: reg(a), imm: m.off ? immE(ctx, m.off) : 0 }; };
+
+const SHAPES: Record<string, { n: number[]; shape: Shape }> = {
+  'c.addi': { n: [2], shape: rdImm }, 'c.addiw': { n: [2], shape: rdImm }, 'c.slli': { n: [2], shape: rdImm },
+  'c.srli': { n: [2], shape: rdImm }, 'c.srai': { n: [2], shape: rdImm }, 'c.andi': { n: [2], shape: rdImm },
+  'c.li': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: imm(ctx, b) }) },
+  'c.lui': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: (imm(ctx, b) << 12) | 0 }) },
+  'c.addi16sp': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: xreg(a), rs2: 0, imm: imm(ctx, b) }) },
+  'c.addi4spn': { n: [3], shape: (ctx, [a, b, c]) => ({ rd: xreg(a), rs1: xreg(b), rs2: 0, imm: imm(ctx, c) }) },
+  'c.lw': { n: [2], shape: load }, 'c.ld': { n: [2], shape: load }, 'c.fld': { n: [2], shape: load },
+  'c.lwsp': { n: [2], shape: load }, 'c.ldsp': { n: [2], shape: load }, 'c.fldsp': { n: [2], shape: load },
+  'c.sw': { n: [2], shape: store }, 'c.sd': { n: [2], shape: store }, 'c.fsd': { n: [2], shape: store },
+  'c.swsp': { n: [2], shape: store }, 'c.sdsp': { n: [2], shape: store }, 'c.fsdsp': { n: [2], shape: store },
+  'c.mv': { n: [2], shape: (_c, [a, b]) => ({ rd: xreg(a), rs1: xreg(b), rs2: 0, imm: 0 }) },
+  'c.add': { n: [2], shape: rdRs2 }, 'c.sub': { n: [2], shape: rdRs2 }, 'c.xor': { n: [2], shape: rdRs2 },
+  'c.or': { n: [2], shape: rdRs2 }, 'c.and': { n: [2], shape: rdRs2 }, 'c.subw': { n: [2], shape: rdRs2 }, 'c.addw': { n: [2], shape: rdRs2 },
+  'c.jr': { n: [1], shape: (_c, [a]) => ({ rd: 0, rs1: xreg(a), rs2: 0, imm: 0 }) },
+  'c.jalr': { n: [1], shape: (_c, [a]) => ({ rd: 1, rs1: xreg(a), rs2: 0, imm: 0 }) },
+  'c.nop': { n: [0, 1], shape: (ctx, [a]) => ({ rd: 0, rs1: 0, rs2: 0, imm: a ? imm(ctx, a) : 0 }) },
+  'c.ebreak': { n: [0], shape: () => ({ rd: 0, rs1: 0, rs2: 0, imm: 0 }) },
+  'c.j': { n: [1], shape: (_c, [a]) => ({ t: 'branch', op: 'jal', rd: 0, rs1: 0, rs2: 0, target: expression(a), rvc: true, fixed: true }) },
+  'c.beqz': { n: [2], shape: (_c, [a, b]) => ({ t: 'branch', op: 'beq', rd: 0, rs1: xreg(a), rs2: 0, target: expression(b), rvc: true, fixed: true }) },
+  'c.bnez': { n: [2], shape: (_c, [a, b]) => ({ t: 'branch', op: 'bne', rd: 0, rs1: xreg(a), rs2: 0, target: expression(b), rvc: true, fixed: true }) },
+};
+
+export const COMPRESSED_NAMES: readonly string[] = Object.keys(SHAPES);
+
+/** Assembles an explicit `c.*` instruction, or returns undefined if `name` is not one. */
+export function compressedInstruction(ctx: InsnCtx, name: string, ops: Operand[], m: Token): Emit[] | undefined {
+  const s = SHAPES[name];
+  const spec = C_TABLE.find((c) => c.cop === name);
+  if (!s || !spec) return undefined;
+  if (!s.n.includes(ops.length)) throw new AsmError(`${name} expects ${s.n.join(' or ')} operand${s.n[0] === 1 ? '' : 's'}, got ${ops.length}`, ops[0]?.[0] ?? m);
+  const base = ISA[spec.op];
+  const fp = base.rdFile === 'f' || base.rs2File === 'f';
+  const r = s.shape(ctx, ops, fp ? freg : xreg);
+  if ('t' in r) {
+    if (r.t === 'branch' && r.rs1 !== 0 && (r.rs1 < 8 || r.rs1 > 15)) throw new AsmError(`${name} needs a register x8..x15 (s0, s1, a0..a5)`, ops[0][0]);
+    return [r];
+  }
+  const c = encodeCompressed(name, r);
+  if (c === undefined) {
+    throw new AsmError(`operands cannot be encoded as ${name} (${spec.desc})`, ops[0]?.[0] ?? m, ops[ops.length - 1]?.at(-1));
+  }
+  return [{ t: 'insn', op: spec.op, f: r, c }];
+}

@@ -1,0 +1,202 @@
+// End-to-end test of the packaged extension in a real VS Code (`npm run test:e2e`, run by CI):
+// installs tbscope-<version>.vsix into code-server (../shared/tools/install-code-server.sh),
+// opens a copy of examples/ with a launch.json, and drives the page with playwright-core and
+// headless Chromium: breakpoint at the `BP:loop` marker of step.c, start the session, check it
+// stops there, step, check the Hot Pages / Translation Blocks / Callback Trace views show
+// entries, continue to the end and check the Debug Console shows the program's output as
+// qemu-riscv64 prints it. Screenshots go to test-results/. Skips (exit 0, with the reason)
+// when code-server or Chromium is missing, unless TBSCOPE_E2E_REQUIRED=1 (CI sets it).
+//
+//   node scripts/e2e.mjs [--keep]       (env: CODE_SERVER=entry.js, CHROMIUM=/usr/bin/chromium)
+
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const VSIX = join(root, `tbscope-${pkg.version}.vsix`);
+const RESULTS = join(root, 'test-results');
+const CODE_SERVER = process.env.CODE_SERVER ?? join(homedir(), '.cache', 'tbscope-code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const REQUIRED = process.env.TBSCOPE_E2E_REQUIRED === '1';
+const KEEP = process.argv.includes('--keep');
+const STEP_TIMEOUT = 60_000;
+
+function skip(why) {
+  console.log(`e2e: SKIPPED — ${why}`);
+  process.exit(REQUIRED ? 1 : 0);
+}
+
+if (!existsSync(CODE_SERVER)) skip(`code-server not found at ${CODE_SERVER} (run ../shared/tools/install-code-server.sh, or set CODE_SERVER)`);
+if (!existsSync(CHROMIUM)) skip(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
+if (!existsSync(VSIX)) skip(`${VSIX} not found (npm run package)`);
+const { chromium } = require('playwright-core');
+
+// ---- oracle: what the program prints under qemu-riscv64 -------------------------------------
+const examples = join(root, 'examples');
+const qemu = spawnSync('qemu-riscv64', [join(examples, 'bin', 'step')], { encoding: 'utf8' });
+const expectedOutput = qemu.status === 0 && qemu.stdout.trim() ? qemu.stdout.trim().split('\n')[0] : undefined;
+if (!expectedOutput) console.log('e2e: qemu-riscv64 not available; checking the Debug Console for "total=" instead');
+
+/** 1-based line of the `BP:name` marker in a source file. */
+function markerLine(file, name) {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`BP:${name}`));
+  if (i < 0) throw new Error(`no BP:${name} in ${file}`);
+  return i + 1;
+}
+const loopLine = markerLine(join(examples, 'step.c'), 'loop');
+
+// ---- a workspace, user data and extensions folder of our own ---------------------------------
+const tmp = mkdtempSync(join(tmpdir(), 'tbscope-e2e-'));
+const ws = join(tmp, 'workspace'), userData = join(tmp, 'user-data'), extDir = join(tmp, 'extensions');
+cpSync(examples, ws, { recursive: true });
+mkdirSync(join(ws, '.vscode'), { recursive: true });
+writeFileSync(join(ws, '.vscode', 'launch.json'), JSON.stringify({
+  version: '0.2.0',
+  configurations: [{ type: 'tbscope', request: 'launch', name: 'tbscope: step', program: '${workspaceFolder}/bin/step', plugins: ['hotpages', 'trace'], deterministic: true }],
+}, null, 2));
+mkdirSync(join(userData, 'User'), { recursive: true });
+writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': false,
+  'debug.console.closeOnEnd': false, 'debug.internalConsoleOptions': 'openOnSessionStart', 'workbench.enableExperiments': false,
+  'update.mode': 'none', 'window.restoreWindows': 'none',
+}, null, 2));
+mkdirSync(RESULTS, { recursive: true });
+
+const cs = (args, opts = {}) => spawnSync(process.execPath, [CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extDir, ...args], { encoding: 'utf8', ...opts });
+const inst = cs(['--install-extension', VSIX]);
+if (inst.status !== 0) throw new Error(`--install-extension failed:\n${inst.stdout}\n${inst.stderr}`);
+console.log(`e2e: installed ${VSIX.split('/').pop()}`);
+
+const port = await new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+const server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--disable-workspace-trust', '--disable-telemetry',
+  '--disable-update-check', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', extDir, ws],
+{ stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+let serverLog = '';
+server.stdout.on('data', (d) => { serverLog += d; });
+server.stderr.on('data', (d) => { serverLog += d; });
+
+let browser, page, failed = false, shot = 0;
+const snap = async (name) => { if (page) await page.screenshot({ path: join(RESULTS, `e2e-${String(++shot).padStart(2, '0')}-${name}.png`) }); };
+const step = async (name, fn) => {
+  process.stdout.write(`e2e: ${name} … `);
+  try { await fn(); console.log('ok'); } catch (e) { console.log('FAILED'); await snap(`failed-${name.replace(/\W+/g, '-')}`).catch(() => {}); throw e; }
+};
+
+try {
+  await step('code-server answers', async () => {
+    const until = Date.now() + STEP_TIMEOUT;
+    for (;;) {
+      try { const r = await fetch(`http://127.0.0.1:${port}/healthz`); if (r.ok) break; } catch { /* not yet */ }
+      if (Date.now() > until) throw new Error(`code-server did not start:\n${serverLog}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.setDefaultTimeout(STEP_TIMEOUT);
+
+  /** Runs a command from the palette (F1), by its title. */
+  const command = async (title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    // Click the row whose label is exactly the title (Enter would take the top, maybe a recent one).
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\.\\.\\.|…)?$`) }) }).first();
+    await row.click();
+  };
+  const callStackTop = () => page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: 'step.c' }).first();
+  /** The line the top frame is stopped at, from the CALL STACK row ("main  step.c  39:5"). */
+  const stoppedLine = async () => {
+    const t = await callStackTop().innerText();
+    const m = /step\.c\s+(\d+):\d+/.exec(t);
+    if (!m) throw new Error(`no step.c line in call stack row: ${t}`);
+    return Number(m[1]);
+  };
+
+  await step('workbench loads the workspace', async () => {
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.locator('.monaco-workbench').waitFor();
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor();
+    await snap('workbench');
+  });
+
+  await step(`breakpoint on step.c:${loopLine} (BP:loop)`, async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('step.c');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'step.c' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'step.c' }).waitFor();
+    await command('Go to Line/Column');
+    await page.keyboard.type(String(loopLine));
+    await page.keyboard.press('Enter');
+    await command('Debug: Toggle Breakpoint');
+    await page.locator('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified').first().waitFor();
+  });
+
+  await step('session starts from launch.json and stops at the breakpoint', async () => {
+    await command('Debug: Start Debugging');
+    await page.locator('.debug-toolbar').waitFor();
+    await callStackTop().waitFor();
+    const line = await stoppedLine();
+    if (line !== loopLine) throw new Error(`stopped at line ${line}, expected ${loopLine}`);
+    await snap('stopped-at-breakpoint');
+  });
+
+  await step('step over moves to the next line', async () => {
+    await command('Debug: Step Over');
+    const until = Date.now() + STEP_TIMEOUT;
+    let line = loopLine;
+    while (line === loopLine && Date.now() < until) { await page.waitForTimeout(200); line = await stoppedLine().catch(() => loopLine); }
+    if (line !== loopLine + 1) throw new Error(`after step over: line ${line}, expected ${loopLine + 1}`);
+  });
+
+  await step('TB Scope views show entries', async () => {
+    await page.locator('.activitybar .action-item a[aria-label^="TB Scope"], .activitybar [aria-label^="TB Scope"]').first().click();
+    for (const view of ['Hot Pages', 'Translation Blocks', 'Callback Trace']) {
+      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: view }) });
+      const header = pane.locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+      await pane.locator('.monaco-list-row').first().waitFor({ timeout: STEP_TIMEOUT });
+      const n = await pane.locator('.monaco-list-row').count();
+      console.log(`\n     ${view}: ${n} rows, first: ${(await pane.locator('.monaco-list-row').first().innerText()).replace(/\s+/g, ' ')}`);
+    }
+    await snap('tb-scope-views');
+  });
+
+  await step('Open Translation Block shows guest code and generated JavaScript', async () => {
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Translation Blocks' }) });
+    await pane.locator('.monaco-list-row').first().click();
+    await page.locator('.tab', { hasText: '.tb' }).first().waitFor();
+    await page.locator('.view-lines', { hasText: 'generated JavaScript' }).first().waitFor();
+    await snap('translation-block');
+  });
+
+  await step("continue to the end: the Debug Console shows the program's output", async () => {
+    await command('Debug: Continue');
+    const repl = page.locator('.repl');
+    const want = expectedOutput ?? 'total=';
+    await repl.locator('.monaco-list-row', { hasText: want }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await snap('debug-console');
+  });
+  console.log('e2e: PASSED');
+} catch (e) {
+  failed = true;
+  console.error(`e2e: ${e.stack ?? e}`);
+  console.error(`--- code-server log (tail) ---\n${serverLog.split('\n').slice(-40).join('\n')}`);
+} finally {
+  await browser?.close().catch(() => {});
+  server.kill('SIGTERM');
+  if (!KEEP) rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
