@@ -21,4 +21,8 @@ function main(argv: readonly string[]): void {
   });
 }
 
+// A bug in a handler must not take the debug session down with it: report it and go on.
+process.on('uncaughtException', (e) => process.stderr.write(`tbscope-adapter: internal error: ${e.stack ?? e.message}\n`));
+process.on('unhandledRejection', (e) => process.stderr.write(`tbscope-adapter: internal error: ${String((e as Error)?.stack ?? e)}\n`));
+
 main(process.argv.slice(2));

@@ -149,9 +149,10 @@ export class TbscopeSession extends LoggingDebugSession {
     });
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
     this.rt?.terminate();
-    this.sendResponse(response);
+    // The base class answers and shuts down (ending the process in stdio mode).
+    super.disconnectRequest(response, args);
   }
 
   // ---- execution ---------------------------------------------------------------------------

@@ -19,8 +19,11 @@ export class SourceMapper {
     if (hit !== undefined) return hit;
     const cfg = this.rt?.config;
     let p = dwarfPath;
+    // A relative path is relative to the compilation directory, "." under -ffile-prefix-map=$PWD=.
+    const spelled = path.isAbsolute(p) || p.startsWith('./') ? p : './' + p;
     for (const [from, to] of Object.entries(cfg?.sourceFileMap ?? {})) {
-      if (p === from || p.startsWith(from.endsWith('/') ? from : from + '/')) { p = to + p.slice(from.length); break; }
+      const f = from.replace(/\/+$/, '') || '/';
+      if (spelled === f || spelled.startsWith(f === '/' ? '/' : f + '/')) { p = path.join(to, spelled.slice(f.length)); break; }
     }
     if (!path.isAbsolute(p) && cfg) {
       const dirs = [cfg.cwd ?? '.', path.dirname(cfg.program), path.dirname(path.dirname(cfg.program))];

@@ -6,7 +6,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/cpu/state';
 import type { ValueNode } from '../emulator/debuginfo/index';
-import { evaluateExpression, toBig, type Value } from './expr';
+import { evaluateExpression, formatValue, toBig, type Value } from './expr';
 import type { Runtime } from './runtime';
 import type { Frame, StackCache } from './stack';
 import { AdapterError, evalEnv, hex, readBytes, symbolText } from './target';
@@ -15,7 +15,7 @@ type Container =
   | { kind: 'regs'; frame: Frame }
   | { kind: 'fregs' }
   | { kind: 'freg'; r: number }
-  | { kind: 'nodes'; nodes: ValueNode[] }
+  | { kind: 'nodes'; nodes: ValueNode[]; frame?: Frame }
   | { kind: 'node'; node: ValueNode };
 
 const f64 = new DataView(new ArrayBuffer(8));
@@ -43,8 +43,8 @@ export class Variables {
     const out: DebugProtocol.Scope[] = [];
     const fv = this.frameValues(rt, frame);
     if (fv) {
-      out.push({ name: 'Arguments', presentationHint: 'arguments', variablesReference: this.handle({ kind: 'nodes', nodes: fv.params }), expensive: false });
-      out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: this.handle({ kind: 'nodes', nodes: fv.locals }), expensive: false });
+      out.push({ name: 'Arguments', presentationHint: 'arguments', variablesReference: this.handle({ kind: 'nodes', nodes: fv.params, frame }), expensive: false });
+      out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: this.handle({ kind: 'nodes', nodes: fv.locals, frame }), expensive: false });
     }
     out.push({ name: 'Registers', presentationHint: 'registers', variablesReference: this.handle({ kind: 'regs', frame }), expensive: false });
     out.push({ name: 'FP Registers', presentationHint: 'registers', variablesReference: this.handle({ kind: 'fregs' }), expensive: false });
@@ -161,7 +161,35 @@ export class Variables {
       const shown = what === 'raw' ? '0x' + bits.toString(16).padStart(16, '0') : what === 'float' ? numText(bitsToFloat(Number(bits & 0xffffffffn))) : numText(bitsToDouble(bits));
       return { value: shown };
     }
-    throw new AdapterError('changing source variables is not supported yet; change the registers or memory instead');
+    return this.setInMemory(rt, c, args.name, value);
+  }
+
+  /** A source variable that lives in memory, of a scalar type: the value is stored there. */
+  private setInMemory(rt: Runtime, c: Container, name: string, value: () => Value): DebugProtocol.SetVariableResponse['body'] {
+    const nodes = c.kind === 'nodes' ? c.nodes : c.kind === 'node' ? c.node.children() : [];
+    const n = nodes.find((x) => x.name === name);
+    if (!n) throw new AdapterError(`no variable named '${name}'`);
+    if (n.address === undefined || n.childCount > 0 && !/\*$/.test(n.type)) {
+      throw new AdapterError(`'${name}' is not a scalar in memory (register variables and aggregates cannot be changed yet)`);
+    }
+    const size = typeSize(n.type);
+    const v = value();
+    const bytes = new Uint8Array(size);
+    const dv = new DataView(bytes.buffer);
+    if (/\b(float|double)$/.test(n.type) && !/\*$/.test(n.type)) {
+      const num = v.kind === 'float' ? v.v : Number(BigInt.asIntN(64, v.v));
+      if (size === 4) dv.setFloat32(0, num, true); else dv.setFloat64(0, num, true);
+    } else {
+      const bits = BigInt.asUintN(64, toBig(v));
+      for (let i = 0; i < size; i++) bytes[i] = Number((bits >> BigInt(8 * i)) & 0xffn);
+    }
+    rt.machine.mem.write(n.address, bytes, true);
+    rt.machine.invalidateRange(n.address, size);
+    // Re-read through DWARF so the display is exactly what the Variables view will show.
+    const frame = c.kind === 'nodes' ? c.frame : undefined;
+    const fresh = frame && this.frameValues(rt, frame);
+    const again = fresh && [...fresh.params, ...fresh.locals].find((x) => x.name === name);
+    return { value: again?.value ?? formatValue(v) };
   }
 }
 

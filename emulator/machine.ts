@@ -93,7 +93,7 @@ export class Machine {
     this.env = linkEnv({
       S: this.cpu, X: this.cpu.x, FR: this.cpu.f, M: this.mem, R: this.mem.R, W: this.mem.W,
       MV: this.memValue, TIME: () => this.readTime(), TRACE: (tb) => this.traceHook?.(tb as TranslationBlock),
-      VCPU: this.cpu.index, budget: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
+      VCPU: this.cpu.index, budget: 0, attn: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
     });
   }
 
@@ -105,12 +105,13 @@ export class Machine {
   removeBreakpoint(pc: number): void { this.breakpoints.delete(pc); }
 
   /** Makes run() return {kind:'pause'} at the next TB boundary. */
-  requestPause(): void { this.pauseRequested = true; }
+  requestPause(): void { this.pauseRequested = true; this.env.attn = 1; }
 
   /** Leaves generated code at the next TB boundary and runs `work` there (plugins' requestExit). */
   requestExit(work?: () => void): void {
     if (work) this.pendingWork.push(work);
     this.exitRequested = true;
+    this.env.attn = 1;
   }
 
   invalidateRange(addr: number, len: number): void {
@@ -199,7 +200,8 @@ export class Machine {
     let resuming = true;
     let prev: TranslationBlock | null = null;
     for (;;) {
-      if (this.pauseRequested || this.exitRequested) {
+      if (env.attn !== 0) {
+        env.attn = 0;
         const r = this.serviceRequests();
         if (r) return r;
       }
@@ -241,6 +243,8 @@ export class Machine {
    * run, share its flavour, call no plugin callbacks and start at no breakpoint) into a region.
    */
   private buildRegion(hot: TranslationBlock): void {
+    // One attempt per TB: a TB that cannot head a region (callbacks, breakpoint …) is not retried.
+    hot.noRegion = true;
     const members: TranslationBlock[] = [];
     const seen = new Set<number>();
     const queue = [hot];
@@ -262,6 +266,7 @@ export class Machine {
       }
     }
     if (members.length === 0 || members[0] !== hot) return;
+    hot.noRegion = false;
     const r = new Region(members);
     const gen = generateRegion(members, this.env.fp, this.cpu.index);
     r.source = gen.source;

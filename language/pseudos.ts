@@ -7,6 +7,9 @@ export interface DocEntry { syntax: string; desc: string }
 
 export const PSEUDOS: Readonly<Record<string, DocEntry>> = {
   nop: { syntax: 'nop', desc: 'No operation (addi zero, zero, 0).' },
+  unimp: { syntax: 'unimp', desc: 'Guaranteed illegal instruction (csrrw zero, cycle, zero): raises SIGILL.' },
+  'c.unimp': { syntax: 'c.unimp', desc: 'Compressed illegal instruction (the all-zero parcel): raises SIGILL.' },
+  'fence.tso': { syntax: 'fence.tso', desc: 'Total-store-order fence (fence rw, rw with fm = TSO).' },
   li: { syntax: 'li rd, imm', desc: 'Load immediate: a sequence of lui/addi(w)/slli as needed.' },
   la: { syntax: 'la rd, symbol', desc: 'Load address: auipc rd, %pcrel_hi(symbol); addi rd, rd, %pcrel_lo(...).' },
   lla: { syntax: 'lla rd, symbol', desc: 'Load local address (always pc-relative).' },

@@ -3,11 +3,13 @@
 // opens a copy of examples/ with a launch.json, and drives the page with playwright-core and
 // headless Chromium: breakpoint at the `BP:loop` marker of step.c, start the session, check it
 // stops there, step, check the Hot Pages / Translation Blocks / Callback Trace views show
-// entries, continue to the end and check the Debug Console shows the program's output as
-// qemu-riscv64 prints it. Screenshots go to test-results/. Skips (exit 0, with the reason)
+// entries (and the heat map selects a page), continue to the end and check the Debug Console
+// shows the program's output as qemu-riscv64 prints it; then tiny.S: highlighting, hover and
+// diagnostics from the language server, and F5 with no launch configuration on the .s file. Screenshots go to test-results/. Skips (exit 0, with the reason)
 // when code-server or Chromium is missing, unless TBSCOPE_E2E_REQUIRED=1 (CI sets it).
 //
 //   node scripts/e2e.mjs [--keep]       (env: CODE_SERVER=entry.js, CHROMIUM=/usr/bin/chromium)
+/* global fetch, setTimeout */
 
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,12 +46,14 @@ const qemu = spawnSync('qemu-riscv64', [join(examples, 'bin', 'step')], { encodi
 const expectedOutput = qemu.status === 0 && qemu.stdout.trim() ? qemu.stdout.trim().split('\n')[0] : undefined;
 if (!expectedOutput) console.log('e2e: qemu-riscv64 not available; checking the Debug Console for "total=" instead');
 
-/** 1-based line of the `BP:name` marker in a source file. */
-function markerLine(file, name) {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`BP:${name}`));
-  if (i < 0) throw new Error(`no BP:${name} in ${file}`);
+/** 1-based line of the first line containing `text` in a source file. */
+function lineOf(file, text) {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`no line with ${text} in ${file}`);
   return i + 1;
 }
+/** 1-based line of the `BP:name` marker in a source file. */
+const markerLine = (file, name) => lineOf(file, `BP:${name}`);
 const loopLine = markerLine(join(examples, 'step.c'), 'loop');
 
 // ---- a workspace, user data and extensions folder of our own ---------------------------------
@@ -111,8 +115,11 @@ try {
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     // Click the row whose label is exactly the title (Enter would take the top, maybe a recent one).
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\.\\.\\.|…)?$`) }) }).first();
-    await row.click();
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^(?:[A-Za-z ]+: )?${title.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\.\\.\\.|…)?$`) }) }).first();
+    try { await row.click({ timeout: 15_000 }); } catch (e) {
+      const shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+      throw new Error(`command '${title}' not in the palette; it shows: ${shown.join(' | ')}`, { cause: e });
+    }
   };
   const callStackTop = () => page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: 'step.c' }).first();
   /** The line the top frame is stopped at, from the CALL STACK row ("main  step.c  39:5"). */
@@ -174,6 +181,23 @@ try {
     await snap('tb-scope-views');
   });
 
+  await step('Hot Pages sorts from its toolbar; a Memory Heat Map click selects that page', async () => {
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Hot Pages' }) });
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Sort by Address"]').click();
+    await pane.locator('.pane-header', { hasText: 'by address' }).waitFor();
+    const heat = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Memory Heat Map' }) });
+    const header = heat.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // Webview views live two iframes deep; the hottest cell is level 7.
+    const cell = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('.cell.l7').first();
+    const address = Number(await cell.getAttribute('data-address'));
+    await cell.click();
+    const label = '0x' + address.toString(16).padStart(16, '0');
+    await pane.locator('.monaco-list-row.selected', { hasText: label }).waitFor();
+    await snap('heat-map-selects-page');
+  });
+
   await step('Open Translation Block shows guest code and generated JavaScript', async () => {
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Translation Blocks' }) });
     await pane.locator('.monaco-list-row').first().click();
@@ -183,11 +207,59 @@ try {
   });
 
   await step("continue to the end: the Debug Console shows the program's output", async () => {
+    // The breakpoint is inside the loop: remove it, or continue stops on the next iteration.
+    await command('Remove All Breakpoints');
     await command('Debug: Continue');
     const repl = page.locator('.repl');
     const want = expectedOutput ?? 'total=';
+    // The console list is virtualised (only visible rows exist): its filter box brings the line into view.
+    await page.locator('.repl').waitFor();
+    await page.getByPlaceholder(/^Filter \(e\.g\. text/).first().fill(want.slice(0, 40));
     await repl.locator('.monaco-list-row', { hasText: want }).first().waitFor({ timeout: STEP_TIMEOUT });
     await snap('debug-console');
+  });
+  await step('RISC-V assembly: language mode, highlighting, hover and diagnostics from the language server', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('tiny.S');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'tiny.S' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'tiny.S' }).waitFor();
+    await page.locator('.statusbar-item', { hasText: 'RISC-V Assembly' }).first().waitFor();
+    // Hover over the first `ecall` token: the text comes from the ISA table through the server.
+    const ecall = page.locator('.view-line span', { hasText: /^ecall$/ }).first();
+    await ecall.hover();
+    await page.locator('.monaco-hover', { hasText: 'Environment call' }).first().waitFor();
+    await snap('asm-hover');
+  });
+
+  await step('F5 on tiny.S without a launch configuration: assembled in-process, stops at a breakpoint on its line', async () => {
+    const line = lineOf(join(examples, 'tiny.S'), '# fd = stdout');
+    await command('Go to Line/Column');
+    await page.keyboard.type(String(line));
+    await page.keyboard.press('Enter');
+    await command('Debug: Toggle Breakpoint');
+    await command('tbscope: Debug Active File');
+    const row = page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: 'tiny.S' }).first();
+    await row.waitFor();
+    const m = /tiny\.S\s+(\d+):\d+/.exec(await row.innerText());
+    if (!m || Number(m[1]) !== line) throw new Error(`stopped at ${m?.[1]}, expected tiny.S line ${line}`);
+    await snap('asm-stopped');
+    await command('Remove All Breakpoints');
+    await command('Debug: Stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+  });
+
+  await step('the language server reports an error as you type', async () => {
+    const ecall = page.locator('.view-line span', { hasText: /^ecall$/ }).first();
+    // Break a line: the server's diagnostic appears in the Problems panel.
+    await page.keyboard.press('Escape');
+    await ecall.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' a0');
+    await command('Problems: Focus on Problems View');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'ecall' }).first().waitFor();
+    await snap('asm-diagnostic');
   });
   console.log('e2e: PASSED');
 } catch (e) {

@@ -29,7 +29,7 @@ class Timings extends Mocha.reporters.Spec {
       // A file may hold several top-level suites: add their times up.
       const prev = files.find((x) => x.file === rel(suite.file));
       const ms = Date.now() - f.t;
-      if (prev) { prev.ms += ms; prev.tests = f.tests; } else files.push({ file: rel(suite.file), ms, tests: f.tests });
+      if (prev) { prev.ms += ms; prev.tests += f.tests; } else files.push({ file: rel(suite.file), ms, tests: f.tests });
       fileStart.delete(suite.file);
     });
     runner.once(EVENT_RUN_END, () => {

@@ -10,10 +10,12 @@ import type { Emit } from './emit';
 import { AsmError, evaluate, NotYet, type EvalEnv, type Expr, type Value } from './expr';
 import { baseInstruction, splitOrdering, type InsnCtx } from './instructions';
 import { lex, type Token } from './lexer';
+import { expandMacros } from './macros';
 import type { AsmSymbol, Diagnostic, Item, Position, Section, SectionKind } from './model';
 import { CSR_NAME_LIST, REGISTER_NAMES, ROUNDING_MODES, splitOperands } from './operands';
 import { PSEUDOS } from './pseudo';
 
+/** .option state. `relax` is tracked but output is always as with -mno-relax (no linker relaxation). */
 export interface Options { rvc: boolean; relax: boolean }
 
 const KEYWORDS = new Set<string>([...REGISTER_NAMES, ...CSR_NAME_LIST, ...Object.keys(ROUNDING_MODES)]);
@@ -53,10 +55,12 @@ export class Assembler {
 
   warn(message: string, t: Token, end?: Token): void { this.diagnostics.push({ ...posOf(t, end), severity: 'warning', message }); }
 
-  switchTo(name: string): void {
+  switchTo(name: string, flagsKind?: SectionKind): void {
     let s = this.sections.get(name);
     if (!s) {
-      const kind = sectionKind(name);
+      // Standard names decide their kind; other sections follow their flags (default: data).
+      const std = sectionKind(name);
+      const kind = std !== 'data' || /^\.s?data(\.|$)/.test(name) ? std : flagsKind ?? std;
       s = { name, kind, items: [], align: kind === 'text' ? (this.opts.rvc ? 1 : 2) : 0, knownSize: 0, addr: 0, size: 0 };
       this.sections.set(name, s);
     }
@@ -141,7 +145,9 @@ export class Assembler {
   }
 
   run(src: string): void {
-    const { statements, errors } = lex(src);
+    const expanded = expandMacros(src);
+    for (const e of expanded.errors) this.diagnostics.push({ line: e.line, col: 1, endCol: 2, severity: 'error', message: e.message });
+    const { statements, errors } = lex(expanded.lines);
     for (const e of errors) this.diagnostics.push({ line: e.line, col: e.col, endCol: e.endCol, severity: 'error', message: e.message });
     // A line with a lexical error is not parsed further: one precise error beats a cascade.
     const badLines = new Set(errors.map((e) => e.line));
@@ -157,7 +163,7 @@ export class Assembler {
     for (const s of this.sections.values()) {
       if (s.kind !== 'text' || !s.items.length) continue;
       const pos = s.items[s.items.length - 1].pos;
-      s.items.push({ k: 'align', pow: s.align, code: true, rvc: this.opts.rvc, pos, off: 0, size: 0 });
+      s.items.push({ k: 'align', pow: s.align, code: true, pos, off: 0, size: 0 });
     }
   }
 

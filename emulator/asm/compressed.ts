@@ -56,12 +56,12 @@ export function compressedInstruction(ctx: InsnCtx, name: string, ops: Operand[]
   const fp = base.rdFile === 'f' || base.rs2File === 'f';
   const r = s.shape(ctx, ops, fp ? freg : xreg);
   if ('t' in r) {
-    if (r.t === 'branch' && r.rs1 !== 0 && (r.rs1 < 8 || r.rs1 > 15)) throw new AsmError(`${name} needs a register x8..x15 (s0, s1, a0..a5)`, ops[0][0]);
+    if (r.t === 'branch' && r.rs1 !== 0 && (r.rs1 < 8 || r.rs1 > 15)) throw new AsmError(`${name} needs a register x8..x15 (s0, s1, a0..a5), not '${ops[0][0].text}'`, ops[0][0]);
     return [r];
   }
   const c = encodeCompressed(name, r);
   if (c === undefined) {
-    throw new AsmError(`operands cannot be encoded as ${name} (${spec.desc})`, ops[0]?.[0] ?? m, ops[ops.length - 1]?.at(-1));
+    throw new AsmError(`'${ops.map((o) => o.map((t) => t.text).join('')).join(', ')}' cannot be encoded as ${name}: ${spec.desc}`, ops[0]?.[0] ?? m, ops[ops.length - 1]?.at(-1));
   }
   return [{ t: 'insn', op: spec.op, f: r, c }];
 }

@@ -6,7 +6,7 @@
 import type { Assembler } from './assembler';
 import { AsmError, exprStart, type Expr } from './expr';
 import type { Token } from './lexer';
-import type { DataFixup } from './model';
+import type { DataFixup, SectionKind } from './model';
 import { expression, splitOperands, type Operand } from './operands';
 
 type Directive = (a: Assembler, ops: Operand[], d: Token, raw: Token[]) => void;
@@ -102,7 +102,7 @@ function align(kind: 'pow' | 'bytes'): Directive {
     if (pow > a.sec.align) a.sec.align = pow;
     const code = a.sec.kind === 'text' && fill === undefined;
     const size = a.sec.knownSize !== undefined ? padding(a.sec.knownSize, pow, max) : 0;
-    a.addItem({ k: 'align', pow, fill, max, code, rvc: a.opts.rvc, pos: posOfDirective(d, ops), off: 0, size }, a.sec.knownSize === undefined);
+    a.addItem({ k: 'align', pow, fill, max, code, pos: posOfDirective(d, ops), off: 0, size }, a.sec.knownSize === undefined);
   };
 }
 
@@ -112,11 +112,20 @@ export function padding(off: number, pow: number, max?: number): number {
   return max !== undefined && p > max ? 0 : p;
 }
 
+/** Section kind from `.section name, "flags", @type` (x: code, w: data, @nobits: bss), as ld places orphans. */
+function kindFromFlags(ops: Operand[]): SectionKind | undefined {
+  const flags = ops[1]?.find((t) => t.kind === 'str')?.bytes;
+  if (!flags) return undefined;
+  const f = String.fromCharCode(...flags);
+  const nobits = ops[2]?.some((t) => t.text === 'nobits');
+  return f.includes('x') ? 'text' : f.includes('w') ? (nobits ? 'bss' : 'data') : 'rodata';
+}
+
 function section(a: Assembler, ops: Operand[], d: Token): void {
   if (!ops.length) throw new AsmError('.section needs a name', d);
   const name = ops[0].map((t) => t.text).join('');
   if (!/^[.A-Za-z_][\w.$-]*$/.test(name)) throw new AsmError(`bad section name '${name}'`, ops[0][0]);
-  a.switchTo(name);
+  a.switchTo(name, kindFromFlags(ops));
 }
 
 function symbols(global: boolean): Directive {
@@ -221,11 +230,14 @@ export function runDirective(a: Assembler, d: Token, rest: Token[]): void {
   fn(a, name === '.section' || name === '.pushsection' ? splitSectionOps(rest, d) : splitOperands(rest, d), d, rest);
 }
 
-/** `.section name, "flags", @type`: only the name matters; flags/types are accepted as they are. */
+/** `.section name, "flags", @type`: name, flags and type operands (the name may contain '-'). */
 function splitSectionOps(rest: Token[], d: Token): Operand[] {
   if (!rest.length) return [];
-  const comma = rest.findIndex((t) => t.text === ',');
-  const nameToks = comma < 0 ? rest : rest.slice(0, comma);
-  if (!nameToks.length) throw new AsmError('.section needs a name', d);
-  return [nameToks];
+  const out: Operand[] = [[]];
+  for (const t of rest) {
+    if (t.text === ',') out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  if (!out[0].length) throw new AsmError('.section needs a name', d);
+  return out;
 }

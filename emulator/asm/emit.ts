@@ -20,6 +20,8 @@ export interface InsnEmit {
   f: EncodeFields;
   /** Compressed parcel when all fields were known and a C form exists. */
   c?: number;
+  /** A 32-bit word emitted as is (fence.tso: its fm field is not an operand of `fence`). */
+  word?: number;
   reloc?: { kind: RelocKind; expr: Expr; hiInsn?: InsnEmit };
 }
 

@@ -7,12 +7,14 @@ import { Assembler } from './assembler';
 import { buildDebugLine, type DebugInfoOptions } from './dwarf-line';
 import { writeElf } from './elf-writer';
 import { encodeAll, layoutSection, place, type Placement } from './layout';
-import type { AsmSymbol, Diagnostic, LineEntry, SectionKind } from './model';
+import type { AsmSymbol, Diagnostic, LineEntry, Position, SectionKind } from './model';
 
 export type { AsmSymbol, Diagnostic, LineEntry, Position, SymbolKind, SectionKind } from './model';
 export { DIRECTIVE_NAMES } from './directives';
 export { PSEUDO_NAMES } from './pseudo';
 export { REGISTER_NAMES, CSR_NAME_LIST } from './operands';
+export { COMPRESSED_NAMES } from './compressed';
+export { mnemonicDoc, allMnemonicDocs, type MnemonicDoc } from './docs';
 
 export interface AssembleOptions {
   /** Address of .text (GNU ld -Ttext); default 0x10000. */
@@ -58,12 +60,6 @@ export function assemble(source: string, opts: AssembleOptions = {}): Assembly {
   else if (a.sections.get('.text')?.items.length) {
     a.diagnostics.push({ line: 1, col: 1, endCol: 1, severity: 'warning', message: `no _start label; the entry point defaults to 0x${entry.toString(16)}` });
   }
-  for (const s of a.symbols.values()) {
-    if (!s.def && s.refs.length) {
-      // Undefined uses are reported where they are resolved (encodeAll); .globl of an undefined name is fine in GNU as.
-      continue;
-    }
-  }
   const diagnostics = a.diagnostics.slice().sort((x, y) => x.line - y.line || x.col - y.col);
   lines.sort((x, y) => x.address - y.address);
   return {
@@ -71,6 +67,12 @@ export function assemble(source: string, opts: AssembleOptions = {}): Assembly {
     sections: placement.sections.map((s) => ({ name: s.name, kind: s.kind, addr: s.addr, size: s.size, bytes: bytes.get(s.name)! })),
     symbols: [...a.symbols.values()], lines, entry, placement, bytes,
   };
+}
+
+/** The symbol whose definition or one of whose references covers (line, col), 1-based. */
+export function symbolAt(asm: Assembly, line: number, col: number): AsmSymbol | undefined {
+  const hit = (p?: Position) => p !== undefined && p.line === line && col >= p.col && col < p.endCol;
+  return asm.symbols.find((s) => hit(s.def) || s.refs.some(hit));
 }
 
 export interface ExecutableOptions extends AssembleOptions, DebugInfoOptions {

@@ -103,7 +103,7 @@ export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mn
   // Exact conversions (fcvt.d.w, fcvt.d.s, ...): GNU as 2.40 takes no rounding mode and encodes rm = 0.
   const kinds = spec.flags.rmObjdumpZero ? spec.operands.filter((k) => k !== 'rm') : spec.operands;
   const memAt = kinds.indexOf('mem');
-  if (memAt >= 0 && spec.mnemonic !== 'jalr' && ops[memAt] && ops[memAt].at(-1)?.text !== ')') return symbolAccess(spec, ops, mnemonic);
+  if (memAt >= 0 && spec.mnemonic !== 'jalr' && ops[memAt] && !ops[memAt].some((t) => t.text === '(')) return symbolAccess(spec, ops, mnemonic);
   const required = kinds.filter((k) => !OPTIONAL.has(k)).length;
   if (ops.length < required || ops.length > kinds.length) {
     const n = required === kinds.length ? `${required}` : `${required} to ${kinds.length}`;

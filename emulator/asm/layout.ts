@@ -119,16 +119,13 @@ export function place(a: Assembler, textBase: number): Placement {
   let at = textBase;
   let textEnd = at, dataStart = 0, dataEnd = 0;
   for (const o of outs) {
-    if (o.kind === 'data' || o.kind === 'bss') {
-      if (!dataStart) {
-        // DATA_SEGMENT_ALIGN(MAXPAGESIZE, COMMONPAGESIZE) without relro: ALIGN(0x1000) + (. & 0xfff).
-        textEnd = at;
-        at = alignUp(at, 12) + (at & 0xfff);
-        dataStart = dataEnd = at;
-      }
-    }
+    const firstData = (o.kind === 'data' || o.kind === 'bss') && !dataStart;
+    // DATA_SEGMENT_ALIGN(MAXPAGESIZE, COMMONPAGESIZE) without relro: ALIGN(0x1000) + (. & 0xfff).
+    if (firstData) at = alignUp(at, 12) + (at & 0xfff);
     at = alignUp(at, o.align);
     o.addr = at;
+    // The RW segment starts at its first output section.
+    if (firstData) dataStart = dataEnd = at;
     for (const s of o.inputs) { at = alignUp(at, s.align); s.addr = at; at += s.size; }
     // ld: `. = ALIGN(. != 0 ? 64 / 8 : 1);` closes the .bss output section.
     if (o.name === '.bss') at = alignUp(at, 3);
@@ -255,6 +252,7 @@ function encodeItem(it: Item, pc: number, out: Uint8Array, value: (e: Expr) => b
     case 'insn': {
       const e = it.e;
       if (e.c !== undefined) { putLE(out, at, e.c, 2); return; }
+      if (e.word !== undefined) { putLE(out, at, e.word, 4); return; }
       const f = { ...e.f };
       const r = e.reloc;
       if (r) {

@@ -62,15 +62,16 @@ function number(s: string, i: number): [bigint, number] | undefined {
   return [v, i + t.length];
 }
 
-/** Tokenizes a whole source file into statements; lexical errors are collected, never thrown. */
-export function lex(src: string): { statements: Statement[]; errors: LexError[] } {
+/**
+ * Tokenizes a source file (or lines already numbered by the macro expander) into statements;
+ * lexical errors are collected, never thrown.
+ */
+export function lex(src: string | readonly { text: string; line: number }[]): { statements: Statement[]; errors: LexError[] } {
   const statements: Statement[] = [];
   const errors: LexError[] = [];
-  const lines = src.split(/\r?\n/);
+  const lines = typeof src === 'string' ? src.split(/\r?\n/).map((text, i) => ({ text, line: i + 1 })) : src;
   let inBlockComment = false;
-  for (let li = 0; li < lines.length; li++) {
-    const s = lines[li];
-    const line = li + 1;
+  for (const { text: s, line } of lines) {
     let cur: Token[] = [];
     const flush = () => { if (cur.length) statements.push({ line, tokens: cur }); cur = []; };
     let i = 0;

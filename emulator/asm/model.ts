@@ -27,7 +27,7 @@ export type Item =
   | (ItemBase & { k: 'zero' })
   | (ItemBase & { k: 'insn'; e: InsnEmit })
   | (ItemBase & { k: 'branch'; e: BranchEmit })
-  | (ItemBase & { k: 'align'; pow: number; fill?: number; max?: number; code: boolean; rvc: boolean });
+  | (ItemBase & { k: 'align'; pow: number; fill?: number; max?: number; code: boolean });
 
 export type SectionKind = 'text' | 'rodata' | 'data' | 'bss';
 

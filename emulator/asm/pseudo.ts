@@ -57,9 +57,8 @@ function li(ctx: InsnCtx, ops: Operand[], m: Token): Emit[] {
 }
 
 /** auipc + a second instruction using %pcrel_lo of the auipc (lla/la, call/tail). */
-function pcrelPair(ctx: InsnCtx, rd: number, target: Expr, second: (hi: InsnEmit) => InsnEmit): Emit[] {
+function pcrelPair(rd: number, target: Expr, second: (hi: InsnEmit) => InsnEmit): Emit[] {
   const hi = relocInsn('auipc', { rd }, 'pcrel_hi20', target);
-  void ctx;
   return [hi, second(hi)];
 }
 
@@ -68,7 +67,7 @@ function lla(ctx: InsnCtx, ops: Operand[], m: Token): Emit[] {
   const rd = xreg(ops[0]);
   const target = expression(ops[1]);
   if (target.k === 'reloc') throw new AsmError(`${m.text} takes a symbol, not %${target.fn}`, target.tok);
-  return pcrelPair(ctx, rd, target, (hi) => relocInsn('addi', { rd, rs1: rd }, 'pcrel_lo12', target, hi));
+  return pcrelPair(rd, target, (hi) => relocInsn('addi', { rd, rs1: rd }, 'pcrel_lo12', target, hi));
 }
 
 function callLike(link: number, scratch: number): Handler {
@@ -79,7 +78,7 @@ function callLike(link: number, scratch: number): Handler {
     const tmp = ops.length === 2 ? T1 : scratch;
     const target = expression(ops[ops.length - 1]);
     if (target.k === 'reloc') throw new AsmError(`${m.text} takes a symbol, not %${target.fn}`, target.tok);
-    return pcrelPair(ctx, tmp, target, (hi) => relocInsn('jalr', { rd: link === RA ? rd : 0, rs1: tmp }, 'pcrel_lo12', target, hi));
+    return pcrelPair(tmp, target, (hi) => relocInsn('jalr', { rd: link === RA ? rd : 0, rs1: tmp }, 'pcrel_lo12', target, hi));
   };
 }
 
@@ -184,6 +183,15 @@ export const PSEUDOS: Readonly<Record<string, Handler>> = {
   bgtu: branchSwap('bltu'),
   bleu: branchSwap('bgeu'),
   fence: (ctx, ops, m) => ops.length === 0 ? baseInstruction(ctx, ISA.fence, [], m, { pred: 15, succ: 15 }) : undefined,
+  // fence.tso: fm = 1000, pred = succ = rw (RISC-V Unprivileged ISA, "Memory Ordering Instructions").
+  'fence.tso': (_c, ops, m) => { count(ops, m, 0); return [{ t: 'insn', op: 'fence', f: { pred: 3, succ: 3 }, word: 0x8330000f }]; },
+  // unimp: c.unimp (0x0000) with RVC, else csrrw x0, cycle, x0 (binutils riscv-opc.c).
+  unimp: (ctx, ops, m) => {
+    count(ops, m, 0);
+    const f = { rd: 0, csr: 0xc00, rs1: 0 };
+    return [ctx.rvc ? { t: 'insn', op: 'csrrw', f, c: 0 } : insn(ctx, 'csrrw', f, m)];
+  },
+  'c.unimp': (_c, ops, m) => { count(ops, m, 0); return [{ t: 'insn', op: 'csrrw', f: { rd: 0, csr: 0xc00, rs1: 0 }, c: 0 }]; },
   csrr: csrPseudo('csrrs', 'read'),
   csrw: csrPseudo('csrrw', 'write'),
   csrs: csrPseudo('csrrs', 'write'),

@@ -22,6 +22,8 @@ export interface ExprContext {
   frameBase?(): bigint;
   /** Canonical frame address for DW_OP_call_frame_cfa. */
   cfa?(): bigint;
+  /** Load bias added to DW_OP_addr/DW_OP_addrx (a PIE's static data is linked at 0). */
+  addrBias?: number;
   /** Resolves DW_OP_addrx/constx indexes. */
   addrx?(idx: number): number;
   /**
@@ -59,7 +61,7 @@ export function evaluate(expr: Uint8Array, ctx: ExprContext, initial: bigint[] =
     if (op >= 0x50 && op <= 0x6f) { loc = { kind: 'register', reg: op - 0x50 }; continue; } // reg0..31
     if (op >= 0x70 && op <= 0x8f) { push(ctx.readReg(op - 0x70) + BigInt(r.sleb())); continue; } // breg0..31
     switch (op) {
-      case 0x03: push(BigInt(r.u64())); break; // addr
+      case 0x03: push(BigInt(r.u64() + (ctx.addrBias ?? 0))); break; // addr
       case 0x06: push(mem(pop(), 8)); break; // deref
       case 0x08: push(BigInt(r.u8())); break;
       case 0x09: push(BigInt(r.i8())); break;
@@ -124,7 +126,7 @@ export function evaluate(expr: Uint8Array, ctx: ExprContext, initial: bigint[] =
       case 0x9f: loc = { kind: 'value', value: pop() }; break; // stack_value
       case 0xa1: case 0xa2: { // addrx, constx
         if (!ctx.addrx) throw new DwarfError('DW_OP_addrx without .debug_addr');
-        push(BigInt(ctx.addrx(r.uleb())));
+        push(BigInt(ctx.addrx(r.uleb()) + (op === 0xa1 ? ctx.addrBias ?? 0 : 0)));
         break;
       }
       case 0xa3: case 0xf3: { // entry_value / GNU_entry_value

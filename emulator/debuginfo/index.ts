@@ -144,23 +144,24 @@ export class DebugInfo {
   }
 
   /**
-   * Parameters and locals of the frame at pc, with values read through `access`. `isTop` is
-   * false for caller frames (pc is a return address).
+   * Parameters and locals of the frame at pc (a link address), with values read through
+   * `access`. `isTop` is false for caller frames (pc is a return address). `bias` is the load
+   * bias of a PIE, added to static addresses (DW_OP_addr).
    */
-  frameValues(pc: number, access: ValueAccess, isTop = true): FrameValues | undefined {
+  frameValues(pc: number, access: ValueAccess, isTop = true, bias = 0): FrameValues | undefined {
     const scope = this.scopeAt(isTop ? pc : pc - 1);
     if (!scope) return undefined;
     const lookupPc = isTop ? pc : pc - 1;
     const readMem: ReadMem = (a, n) => { const b = access.readMem(a, n); return b && bytesToBigInt(b, false); };
-    const ctx = frameContext(this, pc, (r) => access.readReg(r), readMem, isTop);
+    const ctx = { ...frameContext(this, pc, (r) => access.readReg(r), readMem, isTop), addrBias: bias };
     const node = (v: VariableInfo): ValueNode => this.variableNode(v, lookupPc, ctx, access);
     return { function: scope.function, params: scope.params.map(node), locals: scope.locals.map(node) };
   }
 
-  /** File-scope variables and their values. */
-  globalValues(access: ValueAccess): ValueNode[] {
+  /** File-scope variables and their values (`bias`: load bias of a PIE). */
+  globalValues(access: ValueAccess, bias = 0): ValueNode[] {
     const readMem: ReadMem = (a, n) => { const b = access.readMem(a, n); return b && bytesToBigInt(b, false); };
-    const ctx: ExprContext = { readReg: (r) => access.readReg(r), readMem };
+    const ctx: ExprContext = { readReg: (r) => access.readReg(r), readMem, addrBias: bias };
     return this.scopes.globals().map((v) => this.variableNode(v, 0, ctx, access));
   }
 

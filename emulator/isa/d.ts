@@ -4,7 +4,6 @@
 import { fpBuilders } from './fp-builders';
 
 const b = fpBuilders('D');
-const FFF = ['frd', 'frs1', 'frs2'] as const;
 const XFF = ['rd', 'frs1', 'frs2'] as const;
 // Conversions that are always exact; binutils only disassembles them with rm = 0.
 const EXACT = { rmObjdumpZero: true };
@@ -12,20 +11,7 @@ const EXACT = { rmObjdumpZero: true };
 export const D = {
   fld: b.load('Load a double from memory into an FP register.'),
   fsd: b.store('Store a double from an FP register.'),
-  'fmadd.d': b.fma(0x43, 'Fused multiply-add: rd = rs1*rs2 + rs3, one rounding.'),
-  'fmsub.d': b.fma(0x47, 'Fused multiply-subtract: rd = rs1*rs2 - rs3.'),
-  'fnmsub.d': b.fma(0x4b, 'Negated fused multiply-subtract: rd = -(rs1*rs2) + rs3.'),
-  'fnmadd.d': b.fma(0x4f, 'Negated fused multiply-add: rd = -(rs1*rs2) - rs3.'),
-  'fadd.d': b.arith(0x00, 'Double add.'),
-  'fsub.d': b.arith(0x01, 'Double subtract.'),
-  'fmul.d': b.arith(0x02, 'Double multiply.'),
-  'fdiv.d': b.arith(0x03, 'Double divide.'),
-  'fsqrt.d': b.unary(0x2d, 0, ['frd', 'frs1', 'rm'], 'Double square root.'),
-  'fsgnj.d': b.fn3(0x04, 0, FFF, 'Sign injection: magnitude of rs1, sign of rs2 (fmv.d when rs1 = rs2).'),
-  'fsgnjn.d': b.fn3(0x04, 1, FFF, 'Sign injection with the negated sign of rs2 (fneg.d when rs1 = rs2).'),
-  'fsgnjx.d': b.fn3(0x04, 2, FFF, 'Sign injection with the xor of both signs (fabs.d when rs1 = rs2).'),
-  'fmin.d': b.fn3(0x05, 0, FFF, 'IEEE 754-2019 minimumNumber (-0 < +0; a single NaN operand is ignored).'),
-  'fmax.d': b.fn3(0x05, 1, FFF, 'IEEE 754-2019 maximumNumber.'),
+  ...b.common(),
   'fcvt.s.d': b.unary(0x20, 1, ['frd', 'frs1', 'rm'], 'Convert double to single (rounded).'),
   'fcvt.d.s': b.unary(0x21, 0, ['frd', 'frs1', 'rm'], 'Convert single to double (exact).', EXACT),
   'feq.d': b.fn3(0x14, 2, XFF, 'Quiet equal compare (NV only for signaling NaN).'),

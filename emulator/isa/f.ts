@@ -4,26 +4,12 @@
 import { fpBuilders } from './fp-builders';
 
 const b = fpBuilders('F');
-const FFF = ['frd', 'frs1', 'frs2'] as const;
 const XFF = ['rd', 'frs1', 'frs2'] as const;
 
 export const F = {
   flw: b.load('Load a single from memory into an FP register (NaN-boxed).'),
   fsw: b.store('Store the low 32 bits of an FP register.'),
-  'fmadd.s': b.fma(0x43, 'Fused multiply-add: rd = rs1*rs2 + rs3, one rounding.'),
-  'fmsub.s': b.fma(0x47, 'Fused multiply-subtract: rd = rs1*rs2 - rs3.'),
-  'fnmsub.s': b.fma(0x4b, 'Negated fused multiply-subtract: rd = -(rs1*rs2) + rs3.'),
-  'fnmadd.s': b.fma(0x4f, 'Negated fused multiply-add: rd = -(rs1*rs2) - rs3.'),
-  'fadd.s': b.arith(0x00, 'Single add.'),
-  'fsub.s': b.arith(0x01, 'Single subtract.'),
-  'fmul.s': b.arith(0x02, 'Single multiply.'),
-  'fdiv.s': b.arith(0x03, 'Single divide.'),
-  'fsqrt.s': b.unary(0x2c, 0, ['frd', 'frs1', 'rm'], 'Single square root.'),
-  'fsgnj.s': b.fn3(0x04, 0, FFF, 'Sign injection: magnitude of rs1, sign of rs2 (fmv.s when rs1 = rs2).'),
-  'fsgnjn.s': b.fn3(0x04, 1, FFF, 'Sign injection with the negated sign of rs2 (fneg.s when rs1 = rs2).'),
-  'fsgnjx.s': b.fn3(0x04, 2, FFF, 'Sign injection with the xor of both signs (fabs.s when rs1 = rs2).'),
-  'fmin.s': b.fn3(0x05, 0, FFF, 'IEEE 754-2019 minimumNumber (-0 < +0; a single NaN operand is ignored).'),
-  'fmax.s': b.fn3(0x05, 1, FFF, 'IEEE 754-2019 maximumNumber.'),
+  ...b.common(),
   'fcvt.w.s': b.unary(0x60, 0, ['rd', 'frs1', 'rm'], 'Convert single to signed 32-bit integer (saturating, NV on overflow/NaN).'),
   'fcvt.wu.s': b.unary(0x60, 1, ['rd', 'frs1', 'rm'], 'Convert single to unsigned 32-bit integer (saturating), sign-extended.'),
   'fcvt.l.s': b.unary(0x60, 2, ['rd', 'frs1', 'rm'], 'Convert single to signed 64-bit integer (saturating).'),

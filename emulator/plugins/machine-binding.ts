@@ -10,13 +10,8 @@ import type { Machine } from '../machine';
 import type { StopReason } from '../stop';
 import { PluginExit, type PluginBinding, type PluginManager } from './core';
 
-export interface AttachExtras {
-  pathToBinary?: string;
-  startCode?: number;
-  endCode?: number;
-  entryCode?: number;
-  symbolize?(pc: number): string | null;
-}
+/** What the caller knows about the guest program beyond the Machine (see PluginBinding). */
+export type AttachExtras = Pick<PluginBinding, 'pathToBinary' | 'startCode' | 'endCode' | 'entryCode' | 'symbolize'>;
 
 /**
  * QEMU's info->start_code / end_code (linux-user/elfload.c load_elf_image): the span of the

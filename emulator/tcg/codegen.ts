@@ -39,6 +39,8 @@ export interface CodegenEnv {
   VCPU: number;
   /** Instructions a region may retire before returning (set by the run loop before each entry). */
   budget: number;
+  /** Non-zero when the run loop must look at pause/exit requests before the next TB. */
+  attn: number;
   fp: Readonly<Record<string, FpHelperFn>>;
 }
 
@@ -110,7 +112,10 @@ export function effectiveInstrumentation(ins: TbInstrumentation | undefined): Tb
   return isEmpty(ins) ? undefined : ins;
 }
 
-/** Whether instrumentation calls out of generated code (such TBs stay out of regions). */
+/**
+ * Whether instrumentation calls out of generated code. Such TBs stay out of regions: measured
+ * here with hotpages, regions full of callback calls ran 1.5x slower than one call per TB.
+ */
 export function hasCallbacks(ins: TbInstrumentation | undefined): boolean {
   return !!ins && (ins.exec.length > 0 || ins.insns.some((i) => i.exec.length > 0 || i.mem.length > 0));
 }
@@ -133,18 +138,20 @@ export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelp
 
 /**
  * Wraps generated lines into a function body: environment and constants fetched once, register
- * locals loaded, register placeholders (@WBALL@ every used register, @RELOAD@) filled in now
- * that the whole code is known, and the one exit sequence that writes the dirty registers back.
+ * locals loaded, placeholders (@WBALL@ every used register, @RELOAD@, @IFLUSH@ inline-op
+ * accumulators) filled in now that the whole code is known, and the one exit sequence that
+ * writes the dirty registers and accumulators back.
  */
 export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   const used = [...c.used].sort((a, b) => a - b), dirty = [...c.dirty].sort((a, b) => a - b);
   const store = (rs: number[]): string => rs.map((r) => `X[${2 * r}] = l${r}; X[${2 * r + 1}] = h${r};`).join(' ');
   const load = (rs: number[]): string => rs.map((r) => `l${r} = X[${2 * r}]; h${r} = X[${2 * r + 1}];`).join(' ');
-  const body0 = lines.join('\n')
-    .replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
-    .replace(/@RELOAD@/g, load(used));
   const accs = [...c.accumulators];
   const iflush = accs.map(([target, acc]) => `if (${acc} !== 0) { ${target} += BigInt(${acc}); ${acc} = 0; }`).join(' ');
+  const body = lines.join('\n')
+    .replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
+    .replace(/@RELOAD@/g, load(used))
+    .replace(/@IFLUSH@/g, iflush);
   // Only what the body mentions is fetched from the environment / TB at entry.
   const envNames = ['S', 'X', 'FR', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
     .filter((n) => n === 'S' || n === 'X' || new RegExp(`\\b${n}\\b`).test(body));
@@ -155,12 +162,12 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   return [
     '"use strict";',
     `const ${[...env, ...consts, ...helpers].join(', ')};`,
-    `let ${[...locals, ...extraLets, 'T0 = 0, T1 = 0, T2 = 0, T3 = 0, T4 = 0, T5 = 0, A = 0, AH = 0, V = 0, VH = 0, ST = 0',
+    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), 'T0 = 0, T1 = 0, T2 = 0, T3 = 0, T4 = 0, T5 = 0, A = 0, AH = 0, V = 0, VH = 0, ST = 0',
       'XS = 0, XPC = 0, XK = 0', 'PG = null'].join(', ')};`,
     'out: {',
     body,
     '}',
-    `${store(dirty)} S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
+    `${store(dirty)} ${iflush} S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
   ].join('\n');
 }
 

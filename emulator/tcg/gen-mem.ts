@@ -67,14 +67,11 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
   for (const cb of ins.mem) {
     if (!(cb.rw & rw)) continue;
     if (first) { c.emit(`MV.lo = ${vlo}; MV.hi = ${vhi}; MV.sizeShift = ${sizeShift};`); first = false; }
-    if (cb.flags >= CbFlags.R_REGS) c.flush(c.insn.pc);
+    c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc);
     c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
     if (cb.flags >= CbFlags.RW_REGS) c.reload();
   }
-  for (const op of ins.memInline) {
-    if (!(op.rw & rw)) continue;
-    c.emit(`${c.entry(op.entry)} ${op.op === 'add' ? '+=' : '='} ${op.imm}n;`);
-  }
+  for (const op of ins.memInline) if (op.rw & rw) c.inlineOp(op.op, op.entry, op.imm);
 }
 
 const log2 = (size: number): number => (size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3);

@@ -38,5 +38,6 @@ export interface GuessedConfig {
 }
 
 export function launchConfigFor(program: string, name?: string): GuessedConfig {
-  return { type: 'tbscope', request: 'launch', name: name ?? `tbscope: ${program.split(/[\\/]/).pop()}`, program, stopOnEntry: false };
+  // hotpages and trace feed the Hot Pages, Heat Map and Callback Trace views.
+  return { type: 'tbscope', request: 'launch', name: name ?? `tbscope: ${program.split(/[\\/]/).pop()}`, program, stopOnEntry: false, plugins: ['hotpages', 'trace'] };
 }

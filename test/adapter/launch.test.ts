@@ -5,7 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { OBJDUMP, QEMU, requireTool, run } from '../support/oracles';
+import { OBJDUMP, QEMU, SYSROOT, hasSysroot, requireTool, run, skipBecause } from '../support/oracles';
 import { example, exitCode, failure, launch, openSession, registers, type Session } from './helpers';
 import { loopProgram } from './programs';
 
@@ -100,13 +100,40 @@ describe('adapter: launch and run control', function () {
     await launch(s, { program: example('tiny'), stopOnEntry: true });
     await stopped;
     const entryPc = (await registers(s)).get('pc');
+    const stepped = s.dc.waitForEvent('stopped');
     await s.dc.stepInRequest({ threadId: 1, granularity: 'instruction' });
-    await s.dc.waitForEvent('stopped');
+    await stepped;
     assert.notEqual((await registers(s)).get('pc'), entryPc);
-    const again = s.dc.waitForEvent('stopped');
-    await s.dc.customRequest('restart', {});
-    assert.equal((await again).body.reason, 'entry');
-    assert.equal((await registers(s)).get('pc'), entryPc);
+    const bp = await s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'loop' }] });
+    for (let run = 0; run < 2; run++) {
+      const again = s.dc.waitForEvent('stopped');
+      await s.dc.customRequest('restart', {});
+      assert.equal((await again).body.reason, 'entry');
+      assert.equal((await registers(s)).get('pc'), entryPc);
+      const hit = s.dc.waitForEvent('stopped');
+      await s.dc.continueRequest({ threadId: 1 });
+      const ev = await hit;
+      assert.equal(ev.body.reason, 'function breakpoint');
+      assert.deepEqual(ev.body.hitBreakpointIds, [bp.body.breakpoints[0].id]);
+    }
+  });
+
+  it('runs a dynamically linked PIE with a sysroot: output as qemu-riscv64 -L, both modules listed, main found', async function () {
+    const qemu = requireTool(this, QEMU);
+    if (!hasSysroot()) skipBecause(this, `no RISC-V sysroot at ${SYSROOT} (apt-get install libc6-dev-riscv64-cross)`);
+    const want = run(qemu, ['-L', SYSROOT, example('hello-dynamic')]);
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('hello-dynamic'), sysroot: SYSROOT }, () => s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] }));
+    await stopped;
+    const top = (await s.dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(top.name, 'main');
+    const mods = (await s.dc.customRequest('modules', {})).body.modules as { name: string; path: string }[];
+    assert.equal(mods.length, 2);
+    assert.match(mods[1].path, /ld-linux-riscv64/);
+    const code = exitCode(s);
+    await s.dc.continueRequest({ threadId: 1 });
+    assert.equal(await code, want.status);
+    assert.equal(s.output.stdout, want.stdout);
   });
 
   it('sends plugin output to the console category, not the program streams', async function () {

@@ -6,7 +6,9 @@
 import { strict as assert } from 'node:assert';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { startServer } from '../../adapter/server';
 import { QEMU, REPO_ROOT, requireTool, run } from '../support/oracles';
 import { example, exitCode, failure, launch, openSession, registers, request, type Session } from './helpers';
 import { loopProgram } from './programs';
@@ -62,6 +64,15 @@ describe('adapter: malformed requests, failing plugins, stdio entry', function (
     assert.equal(await code, want.status);
     assert.equal(s.output.stdout, want.stdout);
     assert.match(s.output.important ?? '', /plugin .*thrower\.js: tb_exec callback threw: boom from a plugin \(plugin unloaded\)/);
+  });
+
+  it('the TCP server listens on 127.0.0.1 only', async () => {
+    const server = await startServer(0);
+    try {
+      assert.equal((server.address() as AddressInfo).address, '127.0.0.1');
+    } finally {
+      server.close();
+    }
   });
 
   it('the stdio entry point (adapter/main.ts) speaks DAP', async function () {

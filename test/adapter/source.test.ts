@@ -5,7 +5,9 @@
 
 import { strict as assert } from 'node:assert';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { QEMU, requireTool, run } from '../support/oracles';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { QEMU, REPO_ROOT, requireTool, run } from '../support/oracles';
 import { example, exitCode, launch, markerLine, openSession, source, topFrame, type Session } from './helpers';
 
 const STEP_C = source('step.c');
@@ -109,6 +111,53 @@ describe('adapter: source-level debugging (DWARF)', function () {
     assert.equal(f.line, loop);
     const st = await s.dc.stackTraceRequest({ threadId: 1 });
     assert.equal(st.body.stackFrames[0].name, 'main');
+  });
+
+  it('setVariable on an argument changes what the program computes', async function () {
+    const want = run(requireTool(this, QEMU), [example('step')]).stdout;
+    const total = Number(/total=(\d+)/.exec(want)![1]);
+    await stopAtLines([{ line: markerLine('step.c', 'add') }]);
+    const frame = await topFrame(s);
+    const args = (await s.dc.scopesRequest({ frameId: frame.id })).body.scopes.find((x) => x.name === 'Arguments')!;
+    const r = await s.dc.setVariableRequest({ variablesReference: args.variablesReference, name: 'b', value: '50 * 2' });
+    assert.equal(r.body.value, '100');
+    await s.dc.setBreakpointsRequest({ source: { path: STEP_C }, breakpoints: [] });
+    const code = exitCode(s);
+    await s.dc.continueRequest({ threadId: 1 });
+    await code;
+    assert.match(s.output.stdout, new RegExp(`total=${total + 100} `));
+  });
+
+  it('data breakpoint on a local variable (from the Locals scope) stops after its store', async () => {
+    await stopAtLines([{ line: markerLine('step.c', 'add') }]);
+    const frame = await topFrame(s);
+    const locals = (await s.dc.scopesRequest({ frameId: frame.id })).body.scopes.find((x) => x.name === 'Locals')!;
+    const info = await s.dc.dataBreakpointInfoRequest({ variablesReference: locals.variablesReference, name: 'sum' });
+    assert.ok(info.body.dataId, info.body.description);
+    await s.dc.setBreakpointsRequest({ source: { path: STEP_C }, breakpoints: [] });
+    await s.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    const hit = s.dc.waitForEvent('stopped');
+    await s.dc.continueRequest({ threadId: 1 });
+    assert.equal((await hit).body.reason, 'data breakpoint');
+    // Stopped right after `int sum = a + b;` stored sum (first call: 0 + 0).
+    const v = await frameVars();
+    assert.equal(v.Locals.get('sum')!.value, '0');
+    assert.equal((await topFrame(s)).line, markerLine('step.c', 'add') + 1);
+  });
+
+  it('sourceFileMap maps the compile-time path to a local copy', async () => {
+    const dir = join(REPO_ROOT, '.tmp', `adapter-${process.pid}`, 'src');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(STEP_C, join(dir, 'step.c'));
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('step'), sourceFileMap: { '.': dir } }, async () => {
+      const r = await s.dc.setBreakpointsRequest({ source: { path: join(dir, 'step.c') }, breakpoints: [{ line: markerLine('step.c', 'move') }] });
+      assert.ok(r.body.breakpoints[0].verified);
+    });
+    await stopped;
+    const top = await topFrame(s);
+    assert.equal(top.name, 'move');
+    assert.equal(top.source!.path, join(dir, 'step.c'));
   });
 
   it('recursion: the stack shows every factorial frame (CFI unwinding)', async () => {

@@ -26,6 +26,8 @@ _start:
 	j	1f			# ERR 1f
 	ld	a1, 8(sp
 	mv	a0, a1
+	c.addi	a0, 64			# ERR a0
+	c.beqz	a6, done		# ERR a6
 	jal	done
 done:	ret
 done:	nop				# ERR done

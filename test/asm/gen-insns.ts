@@ -54,3 +54,45 @@ export function allInstructionsSource(per = 8): string {
   out.push('near:', '\tret', '');
   return out.join('\n');
 }
+
+const XALL = Array.from({ length: 32 }, (_, i) => `x${i}`);
+const FALL = Array.from({ length: 32 }, (_, i) => `f${i}`);
+
+/**
+ * Seeded random operands for every instruction: any register, immediates concentrated near the
+ * compressed-form limits (±64, multiples of 4/8/16 up to 1024) so GNU's choice between a C form
+ * and the 32-bit form is exercised on values a fixed list would miss.
+ */
+export function randomInstructionsSource(per: number, seed: number): string {
+  let s = seed >>> 0;
+  const rnd = (k: number) => { s = (s * 1664525 + 1013904223) >>> 0; return s % k; };
+  const any = <T>(a: readonly T[]) => a[rnd(a.length)];
+  const small = () => any([rnd(129) - 64, (rnd(257) - 128) * 4, (rnd(257) - 128) * 8, (rnd(129) - 64) * 16, rnd(4096) - 2048]);
+  const op = (kind: string, spec: InsnSpec): string | undefined => {
+    switch (kind) {
+      case 'rd': case 'rs1': case 'rs2': return any(XALL);
+      case 'frd': case 'frs1': case 'frs2': case 'frs3': return any(FALL);
+      case 'imm': return String(Math.max(-2048, Math.min(2047, small())));
+      case 'shamt': return String(rnd(spec.format === 'SH5' ? 32 : 64));
+      case 'hi20': return String(any([rnd(64), 0xfffff - rnd(64), rnd(0x100000)]));
+      case 'mem': return `${Math.max(-2048, Math.min(2047, small()))}(${any(XALL)})`;
+      case 'addr': return `(${any(XALL)})`;
+      case 'target': return any(['near', 'back']);
+      case 'csr': return any(['fflags', 'frm', 'fcsr', 'cycle', 'time', 'instret']);
+      case 'zimm': return String(rnd(32));
+      case 'rm': return spec.flags.rmObjdumpZero ? undefined : any([undefined, 'rne', 'rtz', 'rdn', 'rup', 'rmm', 'dyn']);
+      case 'pred': case 'succ': return any(['rw', 'iorw', 'r', 'w', 'io', 'ow']);
+    }
+    return undefined;
+  };
+  const out = ['\t.text', '\t.globl _start', '_start:', 'back:'];
+  for (const m of MNEMONICS) {
+    const spec = ISA[m];
+    if (!spec.operands.length) continue;
+    for (let k = 0; k < per; k++) {
+      out.push(`\t${m}\t${spec.operands.map((o) => op(o, spec)).filter((o) => o !== undefined).join(', ')}`);
+    }
+  }
+  out.push('near:', '\tret', '');
+  return out.join('\n');
+}

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleExecutable } from '../../emulator/asm';
+import { parseElf, PT_LOAD } from '../../emulator/elf/elf';
 import { REPO_ROOT, requireTool } from '../support/oracles';
 import { allInstructionsSource } from './gen-insns';
 import { allocSections, AS, gnuBuild, LD } from './gnu';
@@ -28,8 +29,11 @@ function compare(ctx: Mocha.Context, src: string): void {
     const diff = s.bytes.findIndex((b, i) => b !== t.bytes[i]);
     assert.equal(diff, -1, `${name} differs first at 0x${(s.addr + diff).toString(16)}: GNU ${s.bytes[diff]?.toString(16)} tbscope ${t.bytes[diff]?.toString(16)}`);
   }
-  const gEntry = new DataView(g.elf!.buffer, g.elf!.byteOffset).getBigUint64(24, true);
-  assert.equal(ours.asm.entry, Number(gEntry), 'entry point');
+  const ge = parseElf(g.elf!), oe = parseElf(ours.elf!);
+  assert.equal(oe.header.entry, ge.header.entry, 'entry point');
+  // Same loadable segments: addresses, sizes and permissions (R+X code/rodata, RW data/bss).
+  const loads = (f: typeof ge) => f.phdrs.filter((p) => p.type === PT_LOAD).map((p) => ({ vaddr: p.vaddr, filesz: p.filesz, memsz: p.memsz, flags: p.flags, offset: p.offset }));
+  assert.deepEqual(loads(oe), loads(ge), 'PT_LOAD segments');
 }
 
 describe('asm: byte-identical with GNU as + ld', () => {
@@ -37,14 +41,18 @@ describe('asm: byte-identical with GNU as + ld', () => {
   it('every directive and pseudo-instruction (test/fixtures/asm/pseudos.s)', function () { compare(this, fixture('test/fixtures/asm/pseudos.s')); });
   it('a runnable program (test/fixtures/asm/hello.s)', function () { compare(this, fixture('test/fixtures/asm/hello.s')); });
   it('branch relaxation: 2/4/6/8-byte branches and jumps (test/fixtures/asm/far-branches.s)', function () { compare(this, fixture('test/fixtures/asm/far-branches.s')); });
+  it('explicit c.* mnemonics and load/store symbol forms (test/fixtures/asm/compressed.s)', function () { compare(this, fixture('test/fixtures/asm/compressed.s')); });
+  it('custom sections placed by their flags (test/fixtures/asm/sections.s)', function () { compare(this, fixture('test/fixtures/asm/sections.s')); });
+  it('macros and repetition: .macro, .rept, .irp, .irpc (test/fixtures/asm/macros.s)', function () { compare(this, fixture('test/fixtures/asm/macros.s')); });
+  it('the disassembler fixture with .irp, norvc blocks and every alias (test/fixtures/asm/all-insns.S)', function () { compare(this, fixture('test/fixtures/asm/all-insns.S')); });
   it('every instruction of the ISA table, with compression (.option rvc)', function () { compare(this, allInstructionsSource(8)); });
   it('every instruction of the ISA table without compression (.option norvc)', function () {
     compare(this, allInstructionsSource(4).replace('\t.text', '\t.option norvc\n\t.text'));
   });
   it('numeric local labels, comments and statement separators', function () {
     compare(this, [
-      '/* block', '   comment */ .text', '.globl _start', '_start: li a0, 1 ; li a1, 2 # trailing', '1: addi a0, a0, -1 // C++ comment is GNU-compatible here? no: stripped',
-      '   bnez a0, 1b', '1: j 2f', '2: j 1b', '1:', '   beqz a1, 1b', '   ret',
-    ].join('\n').replace(' // C++ comment is GNU-compatible here? no: stripped', ''));
+      '/* block', '   comment */ .text', '.globl _start', '_start: li a0, 1 ; li a1, 2 # trailing', '1: addi a0, a0, -1',
+      '   bnez a0, 1b', '1: j 2f', '2: j 1b', '1:', '   beqz a1, 1b', 'a: b: c: ret', '   .word 1b - a',
+    ].join('\n'));
   });
 });

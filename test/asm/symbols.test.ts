@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assemble, type AsmSymbol } from '../../emulator/asm';
+import { allMnemonicDocs, assemble, COMPRESSED_NAMES, mnemonicDoc, PSEUDO_NAMES, symbolAt, type AsmSymbol } from '../../emulator/asm';
+import { MNEMONICS } from '../../emulator/isa/table';
 import { REPO_ROOT, requireTool } from '../support/oracles';
 import { gnuBuild, LD } from './gnu';
 
@@ -77,5 +78,32 @@ describe('asm: symbol index', () => {
       assert.ok(labels.length > 8);
       for (const s of labels) if (gnu.has(s.name)) assert.equal(s.address, gnu.get(s.name), s.name);
     } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
+describe('asm: language-server helpers', () => {
+  it('symbolAt finds a label from its definition and from any reference', () => {
+    const r = assemble(SRC);
+    const line = LINES.findIndex((l) => /\bcall\s+write_out/.test(l)) + 1;
+    const col = LINES[line - 1].indexOf('write_out') + 1;
+    const s = symbolAt(r, line, col + 3);
+    assert.equal(s?.name, 'write_out');
+    assert.equal(symbolAt(r, s!.def!.line, s!.def!.col)?.name, 'write_out');
+    assert.equal(symbolAt(r, line, 1), undefined);
+  });
+
+  it('documents every mnemonic the assembler accepts, and only those', () => {
+    const docs = allMnemonicDocs();
+    for (const m of MNEMONICS) assert.ok(mnemonicDoc(m)?.syntax.startsWith(m), m);
+    for (const p of PSEUDO_NAMES) assert.ok(mnemonicDoc(p), `pseudo ${p}`);
+    for (const c of COMPRESSED_NAMES) assert.equal(mnemonicDoc(c)?.kind, 'compressed');
+    // Every documented mnemonic is known to the assembler: it never reports "unknown instruction".
+    for (const d of docs) {
+      const r = assemble(`\t${d.name}\n`);
+      assert.ok(!r.diagnostics.some((x) => /unknown instruction/.test(x.message)), d.name);
+    }
+    assert.equal(mnemonicDoc('frobnicate'), undefined);
+    assert.match(mnemonicDoc('addi')!.syntax, /^addi rd, rs1, imm$/);
+    assert.match(mnemonicDoc('ld')!.syntax, /^ld rd, offset\(rs1\)$/);
   });
 });

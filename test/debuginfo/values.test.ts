@@ -7,7 +7,9 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/oracles';
-import { fixture } from '../linux/helpers';
+import { fixture, start } from '../linux/helpers';
+import { Machine } from '../../emulator/machine';
+import { readFileSync } from 'node:fs';
 import { accessOf, debugInfoOf, DEBUG_FIXTURES, gdbLive, gdbStatic, markerLine, requireGdb, runToAddress, VARS_SOURCE } from './helpers';
 
 const norm = (s: string): string => s.replace(/0x[0-9a-f]{8,}/g, '<addr>').replace(/(\w+)=\1@entry=/g, '$1=');
@@ -142,5 +144,32 @@ describe('debuginfo: variables and values (oracle: gdb-multiarch on qemu-riscv64
     const label = kids.find((k) => k.name === 'label')!;
     assert.equal(label.pointee, Number(access.readMemBig(sym.value + gdbOff('global_outer.label'), 8)));
     assert.equal(label.children()[0].value, "103 'g'", 'a char pointer expands to the char it points at');
+  });
+});
+
+describe('debuginfo: position-independent executables', () => {
+  // The same source linked static (examples/bin/tiny-c) and static-PIE (examples/bin/tiny-pie,
+  // loaded at a bias): at the same source line both must show the same locals, including the
+  // function-static `prefix`, whose DW_OP_addr is a link address that needs the bias.
+  it('shows the same locals in the PIE (rebased) as in the fixed-address build', () => {
+    const source = join(REPO_ROOT, 'examples', 'tiny-c.c');
+    const line = readFileSync(source, 'utf8').split('\n').findIndex((l) => l.includes('sys3(64')) + 1;
+    const show = (bin: string): { bias: number; locals: string[] } => {
+      const path = join(REPO_ROOT, 'examples', 'bin', bin);
+      const di = debugInfoOf(path);
+      const { proc } = start(path, { argv: [path] });
+      const bias = proc.image.program.bias;
+      const m = proc.machine as Machine;
+      m.addBreakpoint(di.breakpointAddrs('tiny-c.c', line)!.addrs[0] + bias);
+      const stop = m.run();
+      assert.equal(stop.kind, 'breakpoint', JSON.stringify(stop));
+      const fv = di.frameValues(m.cpu.pc - bias, accessOf(proc), true, bias)!;
+      return { bias, locals: fv.locals.map((v) => `${v.name} = ${v.value.replace(/^0x[0-9a-f]+/, '<ptr>')}`) };
+    };
+    const fixed = show('tiny-c'), pie = show('tiny-pie');
+    assert.equal(fixed.bias, 0);
+    assert.notEqual(pie.bias, 0, 'the PIE is loaded at a bias');
+    assert.ok(fixed.locals.some((l) => l.startsWith('prefix = "sum of 1..100 = "')), fixed.locals.join('\n'));
+    assert.deepEqual(pie.locals, fixed.locals);
   });
 });

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXED_ENV, QEMU, REPO_ROOT, SYSROOT, cliBundle, hasSysroot, requireTool, run, runTbscope, skipBecause, testPrograms, type RunResult } from '../support/oracles';
+import { FIXED_ENV, QEMU, REPO_ROOT, SYSROOT, cliBundle, concurrently, findTool, hasSysroot, requireTool, run, runAsync, runTbscope, runTbscopeAsync, skipBecause, testPrograms, type RunResult } from '../support/oracles';
 
 /**
  * Per-program arguments, and for programs that print load addresses the lines where the guest's
@@ -37,23 +37,47 @@ function compare(q: RunResult, t: RunResult, layoutLines?: RegExp): void {
   }
 }
 
+/** The command-line arguments both emulators get for prog, or why it cannot run here. */
+function argsFor(prog: { name: string; path: string }): { args: string[] } | { skip: string } {
+  // Both get the same -L (QEMU's default prefix differs from ours): dynamically linked
+  // programs need it, static ones must not care.
+  const opts: string[] = [];
+  if (hasSysroot()) opts.push('-L', SYSROOT);
+  else if (readFileSync(prog.path).includes('/lib/ld-linux-riscv64')) {
+    return { skip: `dynamically linked and ${SYSROOT} is missing (apt-get install libc6-dev-riscv64-cross)` };
+  }
+  return { args: [...opts, prog.path, ...(SPECIAL[prog.name]?.args ?? DEFAULT_ARGS)] };
+}
+
 describe('differential: tbscope vs qemu-riscv64 (stdout, stderr, exit status)', () => {
-  for (const prog of testPrograms()) {
-    it(prog.name, function () {
-      const qemu = requireTool(this, QEMU);
-      const special = SPECIAL[prog.name] ?? {};
-      // Both get the same -L (QEMU's default prefix differs from ours): dynamically linked
-      // programs need it, static ones must not care.
-      const opts: string[] = [];
-      if (hasSysroot()) opts.push('-L', SYSROOT);
-      else if (readFileSync(prog.path).includes('/lib/ld-linux-riscv64')) {
-        skipBecause(this, `dynamically linked and ${SYSROOT} is missing (apt-get install libc6-dev-riscv64-cross)`);
-      }
-      const args = [...opts, prog.path, ...(special.args ?? DEFAULT_ARGS)];
+  const programs = testPrograms();
+  const runs = new Map<string, Promise<[RunResult, RunResult]>>();
+
+  // Every program's two runs start here, side by side with one process per core, so the suite
+  // takes about its total time / cores; each test then waits for its own pair and compares.
+  before(() => {
+    const qemu = findTool(QEMU);
+    if (!qemu) return;  // each test skips with the reason
+    const job = concurrently();
+    for (const prog of programs) {
+      const a = argsFor(prog);
+      if (!('args' in a)) continue;
       // The same environment for both (like `env -i K=V ... cmd`): the guest inherits it.
-      const q = run(qemu, args, { env: FIXED_ENV });
-      const t = runTbscope(args, { env: FIXED_ENV });
-      compare(q, t, special.layoutLines);
+      const pair = Promise.all([job(() => runAsync(qemu, a.args, { env: FIXED_ENV })), job(() => runTbscopeAsync(a.args, { env: FIXED_ENV }))]);
+      pair.catch(() => undefined);  // a failure is reported by the program's own test
+      runs.set(prog.name, pair);
+    }
+  });
+
+  for (const prog of programs) {
+    it(prog.name, async function () {
+      requireTool(this, QEMU);
+      const a = argsFor(prog);
+      if (!('args' in a)) skipBecause(this, a.skip);
+      const pair = runs.get(prog.name);
+      assert.ok(pair, 'started by the before hook');
+      const [q, t] = await pair;
+      compare(q, t, SPECIAL[prog.name]?.layoutLines);
     });
   }
 

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GRAMMAR_PATH, grammarText } from '../../language/gen-grammar';
+import { DIRECTIVE_NAMES, PSEUDO_NAMES } from '../../emulator/asm';
 import { docFor } from '../../language/docs';
 import { OBJDUMP, REPO_ROOT, requireTool } from '../support/oracles';
 
@@ -51,6 +52,11 @@ describe('grammars', () => {
     assert.deepEqual(unhighlighted, []);
     const undocumented = [...seen].filter((m) => !docFor(m));
     assert.deepEqual(undocumented, []);
+  });
+
+  it("documents every pseudo-instruction and directive the assembler accepts", () => {
+    assert.deepEqual(PSEUDO_NAMES.filter((p) => !docFor(p)), []);
+    assert.deepEqual(DIRECTIVE_NAMES.filter((d) => !docFor(d)), []);
   });
 
   it('tells mnemonics from prefixes, labels and operands', () => {

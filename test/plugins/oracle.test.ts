@@ -34,6 +34,13 @@ const ORACLE_BUILD = resolve(REPO_ROOT, '../shared/qemu-oracle/build.sh');
 
 interface Counts { insns: number; blocks: number; loads: number; stores: number; pages: Map<number, [number, number]> }
 
+// Programs whose executed path depends on a host fact QEMU passes through: linux-syscalls calls
+// sched_getaffinity, which under qemu-riscv64 returns the host kernel's CPU-mask size (32 bytes
+// on a kernel with up to 256 CPUs) and under tbscope a fixed 8, so glibc's CPU_COUNT runs a
+// different number of instructions (test/linux/differential.test.ts leaves it out for the same
+// reason). Their exit status is still compared.
+const HOST_DEPENDENT_COUNTS = new Set(['test/fixtures/bin/linux-syscalls']);
+
 /** The static test programs: the oracle plugin's counts are only comparable for the same image. */
 function programs(): { name: string; path: string }[] {
   return testPrograms().filter(({ path }) => {
@@ -89,6 +96,10 @@ describe('plugins: counts equal to QEMU\'s (qemu-riscv64 + reference plugin)', f
       const t = runTbscope(prog);
       // a signal death is 128+signo for both (qemu-riscv64 kills itself with the signal)
       assert.equal(t.status, q.status ?? 128 + osConstants.signals[q.signal!], 'exit status');
+      if (HOST_DEPENDENT_COUNTS.has(name)) {
+        console.log('      (instruction path depends on the host CPU count under qemu-riscv64: counts not compared)');
+        return;
+      }
       const refText = existsSync(ref) ? readFileSync(ref, 'utf8') : '';
       if (q.signal && !/^insns /m.test(refText)) {
         // QEMU 7.2 does not run atexit callbacks when a signal kills the guest: nothing to compare

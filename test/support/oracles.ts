@@ -2,8 +2,9 @@
 // objdump and gcc — and for running tbscope itself the way a user does (bin/tbscope). A test
 // that needs a missing tool calls requireTool(this, ...) and is skipped with a printed reason.
 
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -70,6 +71,46 @@ export function run(cmd: string, args: readonly string[], opts: SpawnSyncOptions
   return { stdout: String(r.stdout), stderr: String(r.stderr), status };
 }
 
+/**
+ * run() without blocking, so a suite can run its independent processes side by side on every
+ * core (see concurrently()). Same result shape, the same 120 s limit (then SIGKILL).
+ */
+export function runAsync(cmd: string, args: readonly string[], opts: SpawnOptions & { timeout?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 120_000);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1'),
+        status: code ?? 128 + (SIGNO[signal ?? ''] ?? 0),
+      });
+    });
+  });
+}
+
+/**
+ * A limiter for runAsync jobs: at most one per core (at least 2) at a time, the rest queued in
+ * order. `const job = concurrently(); const p = job(() => runAsync(...));`
+ */
+export function concurrently(limit = Math.max(2, availableParallelism())): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const next = () => {
+    if (running >= limit || !queue.length) return;
+    running++;
+    queue.shift()!();
+  };
+  return <T>(task: () => Promise<T>) => new Promise<T>((resolve, reject) => {
+    queue.push(() => task().then(resolve, reject).finally(() => { running--; next(); }));
+    next();
+  });
+}
+
 let bundle: string | undefined;
 
 /**
@@ -93,6 +134,12 @@ export function cliBundle(): string {
 export function runTbscope(args: readonly string[], opts: SpawnSyncOptions = {}): RunResult {
   const env = { ...(opts.env ?? process.env), TBSCOPE_BUNDLE: cliBundle() };
   return run(process.execPath, [join(REPO_ROOT, 'bin', 'tbscope'), ...args], { ...opts, env });
+}
+
+/** runTbscope() without blocking (see runAsync). */
+export function runTbscopeAsync(args: readonly string[], opts: SpawnOptions & { timeout?: number } = {}): Promise<RunResult> {
+  const env = { ...(opts.env ?? process.env), TBSCOPE_BUNDLE: cliBundle() };
+  return runAsync(process.execPath, [join(REPO_ROOT, 'bin', 'tbscope'), ...args], { ...opts, env });
 }
 
 /** A small fixed environment for differential runs (used with `env -i`-like isolation). */

@@ -1,0 +1,49 @@
+// The debugger's expression evaluator against C: the same expressions compiled by the RISC-V
+// gcc and run under qemu-riscv64 give the values the evaluator must give (precedence, signed
+// division, shifts, logic). Memory reads and casts against bytes written here.
+
+import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluateExpression, formatValue, type EvalEnv } from '../../adapter/expr';
+import { GCC, QEMU, REPO_ROOT, requireTool, run } from '../support/oracles';
+
+const EXPRS = [
+  '(7 + 3) % 4 << 2', '-5 / 2', '-5 % 2', '~5 & 0xff', '1 + 2 * 3 - 4 / 2', '(3 > 2) + (2 >= 2) + (1 == 1) + (1 != 1)',
+  '10 >> 1 | 1', '!0 + !5', '5 ^ 3', '0x10 && 0 || 7', '-(3 - 10) * 2', '100 - 3 - 2', '2 * 3 % 4', '1 << 2 + 1', '6 & 3 == 3',
+  '(long)0x7fffffff + 1', '(char)300', '(unsigned char)-1', '(short)70000', '-8 >> 1',
+];
+
+const noMemory: EvalEnv = {
+  readX: () => 0n, readF: () => 0n, pc: () => 0, readMem: () => undefined, symbol: () => undefined,
+};
+
+describe('adapter: expression evaluator', function () {
+  it('computes what C computes (gcc + qemu-riscv64 as the oracle)', function () {
+    const gcc = requireTool(this, GCC);
+    const qemu = requireTool(this, QEMU);
+    const dir = join(REPO_ROOT, '.tmp', `adapter-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const src = join(dir, 'exprs.c'), bin = join(dir, 'exprs');
+    writeFileSync(src, '#include <stdio.h>\nint main(void) {\n' + EXPRS.map((e) => `  printf("%ld\\n", (long)(${e}));\n`).join('') + '  return 0;\n}\n');
+    const cc = run(gcc, ['-static', '-O0', '-w', '-o', bin, src]);
+    assert.equal(cc.status, 0, cc.stderr);
+    const want = run(qemu, [bin]).stdout.trim().split('\n');
+    const got = EXPRS.map((e) => formatValue(evaluateExpression(e, noMemory)));
+    assert.deepEqual(got, want);
+  });
+
+  it('reads memory through *(type*)addr with the type\'s size and signedness', () => {
+    const mem = new Uint8Array([0xfe, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x80]);
+    const env: EvalEnv = { ...noMemory, readMem: (a, n) => (a >= 0x1000 && a + n <= 0x1008 ? mem.subarray(a - 0x1000, a - 0x1000 + n) : undefined), readX: (r) => (r === 10 ? 0x1000n : 0n) };
+    const ev = (e: string) => formatValue(evaluateExpression(e, env));
+    assert.equal(ev('*(int*)0x1000'), '-2');
+    assert.equal(ev('*(unsigned int*)0x1000'), String(0xfffffffe));
+    assert.equal(ev('*(unsigned char*)(a0 + 1)'), '255');
+    assert.equal(ev('*(long*)$a0'), String(BigInt.asIntN(64, 0x80000001fffffffen)));
+    assert.equal(ev('*(short*)(0x1000 + 6)'), String(-32768));
+    assert.throws(() => evaluateExpression('*(int*)0x2000', env), /cannot read 4 bytes at 0x2000/);
+    assert.throws(() => evaluateExpression('4 / 0', env), /division by zero/);
+    assert.throws(() => evaluateExpression('(1 + 2', env), /expected '\)'/);
+  });
+});
