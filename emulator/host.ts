@@ -54,6 +54,11 @@ export interface HostServices {
    * (ioctl TCGETS) and its size (TIOCGWINSZ). Absent: pipes, not terminals.
    */
   stdioInfo?(fd: 0 | 1 | 2): { stat: HostStat; isatty: boolean; rows?: number; cols?: number };
+  /**
+   * Optional (Linux layer): what sched_getaffinity answers on this host — the mask size in
+   * bytes the kernel copies out (a multiple of 8) and the CPUs set in it. Absent: 8 bytes, cpu 0.
+   */
+  cpuAffinity?(): { maskBytes: number; cpus: number[] };
   /** Optional: the process id (getpid) and initial working directory shown to the guest. */
   pid?(): number;
   cwd?(): string;

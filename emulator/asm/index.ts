@@ -4,6 +4,7 @@
 // with DWARF 5 line information, as `as` + `ld -static -Ttext=0x10000` would.
 
 import { Assembler } from './assembler';
+import { preprocess } from './cpp';
 import { buildDebugLine, type DebugInfoOptions } from './dwarf-line';
 import { writeElf } from './elf-writer';
 import { encodeAll, layoutSection, place, type Placement } from './layout';
@@ -21,6 +22,8 @@ export interface AssembleOptions {
   textBase?: number;
   /** Start with `.option rvc` (the rv64gc default); default true. */
   rvc?: boolean;
+  /** Run the C-preprocessor subset first (for `.S` files); an object adds predefined macros. */
+  preprocess?: boolean | Record<string, string>;
 }
 
 export interface AssembledSection {
@@ -50,6 +53,11 @@ export interface Assembly {
 
 export function assemble(source: string, opts: AssembleOptions = {}): Assembly {
   const a = new Assembler(opts.rvc ?? true);
+  if (opts.preprocess) {
+    const pp = preprocess(source, typeof opts.preprocess === 'object' ? opts.preprocess : {});
+    for (const e of pp.errors) a.diagnostics.push({ line: e.line, col: 1, endCol: 2, severity: 'error', message: e.message });
+    source = pp.text;
+  }
   a.run(source);
   for (const s of a.sections.values()) layoutSection(a, s);
   const placement = place(a, opts.textBase ?? 0x10000);

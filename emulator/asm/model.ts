@@ -5,6 +5,7 @@
 import type { BranchEmit, InsnEmit } from './emit';
 import type { Expr } from './expr';
 
+/** A source range on one line: 1-based line and column, endCol exclusive. */
 export interface Position { line: number; col: number; endCol: number }
 
 export interface Diagnostic extends Position {

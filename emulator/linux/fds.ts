@@ -146,7 +146,13 @@ export class FdTable {
     if ((of.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
     switch (of.kind) {
       case 'stdio':
-        if (of.stdioFd === 1) this.host.stdout(data); else if (of.stdioFd === 2) this.host.stderr(data); else return -EBADF;
+        try {
+          if (of.stdioFd === 1) this.host.stdout(data); else if (of.stdioFd === 2) this.host.stderr(data); else return -EBADF;
+        } catch (e) {
+          // EPIPE (reader gone) comes back as a result so write() can raise SIGPIPE.
+          if (e instanceof HostError) return -e.errno;
+          throw e;
+        }
         return data.length;
       case 'dir': return -EISDIR;
       case 'buffer': return -EBADF;

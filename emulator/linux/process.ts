@@ -4,7 +4,7 @@
 // and status 128+signal). Used by the CLI (runToExit) and the debug adapter (handleStop in its
 // own run loop).
 
-import type { HostServices } from '../host';
+import { HostError, type HostServices } from '../host';
 import type { StopReason } from '../stop';
 import { LinuxKernel, type LinuxMachine } from './kernel';
 import { loadProgram, type LoadedImage } from './loader';
@@ -126,7 +126,8 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
     if (s.kind === 'exit') ended = { status: s.code & 0xff, stop: s };
     else if (s.kind === 'signal') {
       const line = uncaughtSignalMessage(s.signo, progName);
-      if (line) host.stderr(new TextEncoder().encode(line + '\n'));
+      // A closed stderr (EPIPE) must not hide the death itself.
+      if (line) { try { host.stderr(new TextEncoder().encode(line + '\n')); } catch (e) { if (!(e instanceof HostError)) throw e; } }
       ended = { status: signalExitStatus(s.signo), stop: s, signo: s.signo };
     }
     return ended;

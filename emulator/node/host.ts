@@ -12,6 +12,7 @@ import { constants as osConstants } from 'node:os';
 import { HostError, type HostFile, type HostFs, type HostServices, type HostStat } from '../host';
 import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, NS, fifoStat } from '../linux/abi';
 import { DETERMINISTIC_EPOCH_NS } from '../linux/kernel';
+import { hostCpuAffinity, type CpuAffinity } from './cpus';
 
 export interface NodeHostOptions {
   /** Guest file access is confined to this folder (EACCES outside). */
@@ -129,6 +130,7 @@ function nodeFs(confine?: Confinement): HostFs {
   };
 }
 
+/** Writes all of data to a host fd (stdio may be non-blocking: EAGAIN retries). */
 function writeAll(fd: number, data: Uint8Array): void {
   let off = 0;
   while (off < data.length) {
@@ -142,10 +144,13 @@ export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
   const confine = opts.confineRoot ? new Confinement(opts.confineRoot, opts.readRoots ?? []) : undefined;
   let seed = 0x2545f4914f6cdd1dn;
   const captured = [!!opts.stdin, !!opts.stdout, !!opts.stderr];
+  let affinity: CpuAffinity | undefined;
   return {
     fs: nodeFs(confine),
-    stdout: opts.stdout ?? ((d) => writeAll(1, d)),
-    stderr: opts.stderr ?? ((d) => writeAll(2, d)),
+    // Guest output failures become HostError, so a closed pipe reaches the guest as EPIPE (and
+    // SIGPIPE) instead of escaping from the emulator as a node exception.
+    stdout: opts.stdout ?? ((d) => sys(() => writeAll(1, d))),
+    stderr: opts.stderr ?? ((d) => sys(() => writeAll(2, d))),
     stdin: opts.stdin ?? ((buf) => { try { return fs.readSync(0, buf, 0, buf.length, null); } catch { return 0; } }),
     realtimeNs: () => (opts.deterministic ? DETERMINISTIC_EPOCH_NS : BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))),
     monotonicNs: () => (opts.deterministic ? NS : process.hrtime.bigint()),
@@ -164,6 +169,7 @@ export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
       const size = tty && fd === 1 && process.stdout.isTTY ? process.stdout.getWindowSize() : undefined;
       return { stat: toHostStat(fs.fstatSync(fd, { bigint: true })), isatty: tty, cols: size?.[0], rows: size?.[1] };
     },
+    cpuAffinity: () => (affinity ??= hostCpuAffinity() ?? { maskBytes: 8, cpus: [0] }),
     pid: () => process.pid,
     cwd: () => opts.cwd ?? process.cwd(),
   };

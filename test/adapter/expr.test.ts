@@ -3,10 +3,11 @@
 // division, shifts, logic). Memory reads and casts against bytes written here.
 
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateExpression, formatValue, type EvalEnv } from '../../adapter/expr';
-import { GCC, QEMU, REPO_ROOT, requireTool, run } from '../support/oracles';
+import { GCC, QEMU, requireTool, run } from '../support/oracles';
+import { scratchDir } from './programs';
 
 const EXPRS = [
   '(7 + 3) % 4 << 2', '-5 / 2', '-5 % 2', '~5 & 0xff', '1 + 2 * 3 - 4 / 2', '(3 > 2) + (2 >= 2) + (1 == 1) + (1 != 1)',
@@ -22,8 +23,7 @@ describe('adapter: expression evaluator', function () {
   it('computes what C computes (gcc + qemu-riscv64 as the oracle)', function () {
     const gcc = requireTool(this, GCC);
     const qemu = requireTool(this, QEMU);
-    const dir = join(REPO_ROOT, '.tmp', `adapter-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
+    const dir = scratchDir();
     const src = join(dir, 'exprs.c'), bin = join(dir, 'exprs');
     writeFileSync(src, '#include <stdio.h>\nint main(void) {\n' + EXPRS.map((e) => `  printf("%ld\\n", (long)(${e}));\n`).join('') + '  return 0;\n}\n');
     const cc = run(gcc, ['-static', '-O0', '-w', '-o', bin, src]);

@@ -3,10 +3,20 @@
 // writer, so no cross compiler is needed. Encodings are the RISC-V base ISA's (Unprivileged
 // spec, ch. 2 / 24); objdump checks them in the disassembly tests.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeBuffer, writeElf } from '../support/elf-writer';
-import { REPO_ROOT } from '../support/oracles';
+
+let scratch: string | undefined;
+/** A private scratch folder for this test process, removed when it exits. */
+export function scratchDir(): string {
+  if (!scratch) {
+    const dir = scratch = mkdtempSync(join(tmpdir(), 'tbscope-adapter-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return scratch;
+}
 
 export const ADDI_A0_A0_1 = 0x00150513;   // addi a0,a0,1
 export const J_MINUS_4 = 0xffdff06f;      // j .-4
@@ -18,9 +28,7 @@ export const ECALL = 0x00000073;
 function write(name: string, words: number[]): string {
   const code = new CodeBuffer();
   for (const w of words) code.word(w);
-  const dir = join(REPO_ROOT, '.tmp', `adapter-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  const p = join(dir, name);
+  const p = join(scratchDir(), name);
   writeFileSync(p, writeElf({ code: code.toBytes() }), { mode: 0o755 });
   return p;
 }

@@ -5,13 +5,13 @@
 
 import { strict as assert } from 'node:assert';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startServer } from '../../adapter/server';
 import { QEMU, REPO_ROOT, requireTool, run } from '../support/oracles';
 import { example, exitCode, failure, launch, openSession, registers, request, type Session } from './helpers';
-import { loopProgram } from './programs';
+import { loopProgram, scratchDir } from './programs';
 
 describe('adapter: malformed requests, failing plugins, stdio entry', function () {
   let s: Session;
@@ -53,8 +53,7 @@ describe('adapter: malformed requests, failing plugins, stdio entry', function (
   it('unloads a plugin whose callback throws, reports it, and the guest runs on', async function () {
     const qemu = requireTool(this, QEMU);
     const want = run(qemu, [example('tiny')]);
-    const dir = join(REPO_ROOT, '.tmp', `adapter-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
+    const dir = scratchDir();
     const plugin = join(dir, 'thrower.js');
     writeFileSync(plugin, `module.exports = { apiVersion: 7, install(api) {
       api.registerVcpuTbTransCb(api.id, (_id, tb) => api.registerVcpuTbExecCb(tb, () => { throw new Error('boom from a plugin'); }, 0));

@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { QEMU, REPO_ROOT, requireTool, run } from '../support/oracles';
+import { QEMU, requireTool, run } from '../support/oracles';
+import { scratchDir } from './programs';
 import { example, exitCode, launch, markerLine, openSession, source, topFrame, type Session } from './helpers';
 
 const STEP_C = source('step.c');
@@ -146,7 +147,7 @@ describe('adapter: source-level debugging (DWARF)', function () {
   });
 
   it('sourceFileMap maps the compile-time path to a local copy', async () => {
-    const dir = join(REPO_ROOT, '.tmp', `adapter-${process.pid}`, 'src');
+    const dir = join(scratchDir(), 'src');
     mkdirSync(dir, { recursive: true });
     copyFileSync(STEP_C, join(dir, 'step.c'));
     const stopped = s.dc.waitForEvent('stopped');

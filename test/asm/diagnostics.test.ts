@@ -97,6 +97,11 @@ describe('asm: diagnostics', () => {
     assert.ok(ours.every((d) => d.severity === 'warning'));
   });
 
+  it('reports preprocessor problems at their lines in .S mode', () => {
+    const r = assemble('#include "x.h"\n#define F(x) x\n#if\n#endif\n#endif\n\tnop\n#ifdef A\n', { preprocess: true });
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [1, 2, 3, 5, 7]);
+  });
+
   it('reports lexical errors with positions and accepts // and /* */ comments', () => {
     const r = assemble('\t.text\n_start: /* a\n comment */ nop // c\n\tnop ` x\n\t.ascii "open\n');
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.col]), [[4, 6], [5, 9]]);

@@ -9,16 +9,17 @@ import { join } from 'node:path';
 import { assembleExecutable } from '../../emulator/asm';
 import { parseElf, PT_LOAD } from '../../emulator/elf/elf';
 import { REPO_ROOT, requireTool } from '../support/oracles';
-import { allInstructionsSource } from './gen-insns';
-import { allocSections, AS, gnuBuild, LD } from './gnu';
+import { allInstructionsSource, randomInstructionsSource } from './gen-insns';
+import { allocSections, AS, GCC, gnuBuild, gnuPreprocess, LD } from './gnu';
 
 const fixture = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8');
 
-function compare(ctx: Mocha.Context, src: string): void {
+function compare(ctx: Mocha.Context, src: string, cpp = false): void {
   requireTool(ctx, AS); requireTool(ctx, LD);
-  const g = gnuBuild(src);
+  if (cpp) requireTool(ctx, GCC);
+  const g = gnuBuild(cpp ? gnuPreprocess(src) : src);
   assert.ok(g.ok, `GNU rejected the source:\n${g.stderr}`);
-  const ours = assembleExecutable(src);
+  const ours = assembleExecutable(src, { preprocess: cpp });
   const errs = ours.asm.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col}: ${d.message}`);
   assert.deepEqual(errs, [], 'tbscope reported errors');
   const gs = allocSections(g.elf!), os = allocSections(ours.elf!);
@@ -43,12 +44,18 @@ describe('asm: byte-identical with GNU as + ld', () => {
   it('branch relaxation: 2/4/6/8-byte branches and jumps (test/fixtures/asm/far-branches.s)', function () { compare(this, fixture('test/fixtures/asm/far-branches.s')); });
   it('explicit c.* mnemonics and load/store symbol forms (test/fixtures/asm/compressed.s)', function () { compare(this, fixture('test/fixtures/asm/compressed.s')); });
   it('custom sections placed by their flags (test/fixtures/asm/sections.s)', function () { compare(this, fixture('test/fixtures/asm/sections.s')); });
+  it('a .S file through the C-preprocessor subset (test/fixtures/asm/preprocessed.S, GNU side: gcc -E)', function () {
+    compare(this, fixture('test/fixtures/asm/preprocessed.S'), true);
+  });
   it('macros and repetition: .macro, .rept, .irp, .irpc (test/fixtures/asm/macros.s)', function () { compare(this, fixture('test/fixtures/asm/macros.s')); });
   it('the disassembler fixture with .irp, norvc blocks and every alias (test/fixtures/asm/all-insns.S)', function () { compare(this, fixture('test/fixtures/asm/all-insns.S')); });
   it('every instruction of the ISA table, with compression (.option rvc)', function () { compare(this, allInstructionsSource(8)); });
   it('every instruction of the ISA table without compression (.option norvc)', function () {
     compare(this, allInstructionsSource(4).replace('\t.text', '\t.option norvc\n\t.text'));
   });
+  for (const seed of [1, 2, 3]) {
+    it(`random operands for every instruction (seed ${seed})`, function () { compare(this, randomInstructionsSource(6, seed)); });
+  }
   it('numeric local labels, comments and statement separators', function () {
     compare(this, [
       '/* block', '   comment */ .text', '.globl _start', '_start: li a0, 1 ; li a1, 2 # trailing', '1: addi a0, a0, -1',

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseElf } from '../../emulator/elf/elf';
 
-export const AS = 'riscv64-linux-gnu-as', LD = 'riscv64-linux-gnu-ld';
+export const AS = 'riscv64-linux-gnu-as', LD = 'riscv64-linux-gnu-ld', GCC = 'riscv64-linux-gnu-gcc';
+
+/** Runs GNU's C preprocessor on a `.S` source the way `gcc -c file.S` does before `as`. */
+export function gnuPreprocess(src: string): string {
+  const r = spawnSync(GCC, ['-E', '-P', '-x', 'assembler-with-cpp', '-'], { input: src, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gcc -E failed: ${r.stderr}`);
+  return r.stdout;
+}
 
 export interface GnuBuild { ok: boolean; stderr: string; elf?: Uint8Array; obj?: Uint8Array }
 

@@ -4,7 +4,9 @@
 
 import { strict as assert } from 'node:assert';
 import { fixture, runGuest, withTempDirs } from './helpers';
-import { QEMU, qemuRunCounts, requireTool, run } from '../support/oracles';
+import { join } from 'node:path';
+import { HostError } from '../../emulator/host';
+import { cliBundle, QEMU, qemuRunCounts, REPO_ROOT, requireTool, run } from '../support/oracles';
 
 describe('linux: programs behave as under qemu-riscv64', () => {
   it('linux-syscalls: files, pipes, mmap, brk, clocks, signals, limits — same stdout, stderr, status', function () {
@@ -46,6 +48,47 @@ describe('linux: programs behave as under qemu-riscv64', () => {
       if (signo) assert.equal(t.end.signo, signo);
     });
   }
+});
+
+describe('linux: writing to a closed pipe (`prog | head -c 10`)', () => {
+  /** Runs argv with stdout into `head -c 10`; stderr is the program's stderr, then its status (PIPESTATUS). */
+  const intoHead = (argv: string[], env: Record<string, string> = {}) =>
+    run('bash', ['--norc', '--noprofile', '-c', '"$@" | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}" >&2', 'sh', ...argv], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    });
+  const tbscope = (args: string[]) => intoHead([process.execPath, join(REPO_ROOT, 'bin', 'tbscope'), ...args], { TBSCOPE_BUNDLE: cliBundle() });
+
+  // More than a pipe buffer (64 KiB) of output, so the writer is still writing when head exits.
+  for (const args of [['linux-signals', 'flood'], ['linux-signals', 'flood-ign']]) {
+    it(`${args.join(' ')}: same status and stderr as qemu-riscv64 (SIGPIPE, or EPIPE when ignored)`, function () {
+      this.timeout(60_000);
+      const qemu = requireTool(this, QEMU);
+      const path = fixture(args[0]);
+      const q = intoHead([qemu, path, ...args.slice(1)]);
+      const t = tbscope([path, ...args.slice(1)]);
+      assert.equal(t.stderr, q.stderr);
+      assert.equal(t.status, 0, 'bash ran');
+      assert.match(q.stderr, args[1] === 'flood' ? /^141\n$/ : /^write errno 32\n3\n$/);
+    });
+  }
+
+  it('examples/bin/hello-static with a long argv: killed by SIGPIPE (status 141) like qemu', function () {
+    this.timeout(60_000);
+    const qemu = requireTool(this, QEMU);
+    const args = [join(REPO_ROOT, 'examples', 'bin', 'hello-static'), ...Array.from({ length: 20000 }, (_, i) => `${i}`)];
+    assert.equal(tbscope(args).stderr, intoHead([qemu, ...args]).stderr);
+  });
+
+  it('in process: a host stdout failing with EPIPE raises SIGPIPE in the guest instead of throwing', () => {
+    const epipe = (): void => { throw new HostError(32); };
+    const dies = runGuest(fixture('linux-signals'), { argv: ['linux-signals', 'flood'], host: { stdout: epipe } });
+    assert.equal(dies.status, 141);
+    assert.equal(dies.end.signo, 13);
+    assert.equal(dies.stderr, '');
+    const lives = runGuest(fixture('linux-signals'), { argv: ['linux-signals', 'flood-ign'], host: { stdout: epipe } });
+    assert.equal(lives.status, 3);
+    assert.equal(lives.stderr, 'write errno 32\n');
+  });
 });
 
 describe('linux: guest instruction counts equal qemu-riscv64\'s', () => {

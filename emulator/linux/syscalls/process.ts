@@ -58,6 +58,22 @@ function hwprobe(k: LinuxKernel): number {
   return 0;
 }
 
+/**
+ * The host's CPU mask, as qemu-riscv64 passes the call through: Linux copies out
+ * min(len, mask size) bytes, and glibc clears and scans exactly those (so the size shows in
+ * instruction counts). Deterministic runs see a fixed 8-byte mask with cpu 0.
+ */
+function schedGetaffinity(k: LinuxKernel): number {
+  const pid = k.i(0), len = k.u(1) >>> 0;
+  if (pid !== 0 && pid !== k.pid) return -ESRCH;
+  const aff = !k.deterministic && k.host.cpuAffinity ? k.host.cpuAffinity() : { maskBytes: 8, cpus: [0] };
+  if (len % 8 || len * 8 <= Math.max(...aff.cpus)) return -EINVAL;
+  const mask = new Uint8Array(Math.min(len, aff.maskBytes));
+  for (const c of aff.cpus) if (c < mask.length * 8) mask[c >> 3] |= 1 << (c & 7);
+  k.writeBytes(k.u(2), mask);
+  return mask.length;
+}
+
 function futex(k: LinuxKernel): number {
   const uaddr = k.u(0), op = k.i(1) & 0x7f, val = k.i(2), timeout = k.u(3);
   switch (op) {
@@ -105,15 +121,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 261, name: 'prlimit64', fn: prlimit64 },
   { nr: 163, name: 'getrlimit', fn: (k) => { writeRlimit(k, k.u(1), k.i(0)); return 0; } },
   { nr: 164, name: 'setrlimit', fn: () => 0 },
-  {
-    nr: 123, name: 'sched_getaffinity', fn: (k) => {
-      const pid = k.i(0), len = k.u(1);
-      if (pid !== 0 && pid !== k.pid) return -ESRCH;
-      if (len < 8 || len % 8) return -EINVAL;
-      k.writeBytes(k.u(2), u64le(1)); // one CPU: cpu 0
-      return 8;
-    },
-  },
+  { nr: 123, name: 'sched_getaffinity', fn: schedGetaffinity },
   { nr: 122, name: 'sched_setaffinity', fn: () => 0 },
   { nr: 124, name: 'sched_yield', fn: () => 0 },
   { nr: 258, name: 'riscv_hwprobe', fn: hwprobe },
