@@ -14,6 +14,7 @@ import { Machine } from '../emulator/machine';
 import { createNodeHost } from '../emulator/node/host';
 import { attachToMachine, imageExtras, loadPlugins, PluginManager } from '../emulator/plugins/index';
 import type { StopReason } from '../emulator/stop';
+import { resolveAsmProgram } from './asm-program';
 import { guestEnv, type LaunchConfig } from './config';
 import { describeStop, type ExceptionDetails } from './exceptions';
 
@@ -95,6 +96,7 @@ export class Runtime extends EventEmitter {
 
   /** Builds the guest process; throws LoadError/ElfError/PluginLoadError/HostError for bad configurations. */
   static async create(cfg: LaunchConfig, baseEnv: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+    cfg = resolveAsmProgram(cfg); // a .s/.S program is assembled here, so every client can launch one
     const self: { rt?: Runtime } = {};
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
     // Output before the session listens (plugin install messages) is kept for drainOutput().

@@ -33,6 +33,29 @@ export interface HostFs {
   access(path: string, mode: number): void;
   /** Reads a whole host file (ELF loading, interpreter from the sysroot). */
   readFile(path: string): Uint8Array;
+  // Optional metadata calls (truncate, chmod, chown, utimensat, statfs, links): absent = the
+  // guest gets ENOSYS. The descriptor forms fall back to the path forms when missing.
+  truncate?(path: string, len: number): void;
+  ftruncate?(file: HostFile, len: number): void;
+  /** chmod follows symbolic links (Linux has no lchmod). */
+  chmod?(path: string, mode: number): void;
+  fchmod?(file: HostFile, mode: number): void;
+  /** uid/gid -1 = leave unchanged. */
+  chown?(path: string, uid: number, gid: number, followLinks: boolean): void;
+  fchown?(file: HostFile, uid: number, gid: number): void;
+  /** Sets access and modification times (nanoseconds since the epoch). */
+  utimes?(path: string, atimeNs: bigint, mtimeNs: bigint, followLinks: boolean): void;
+  futimes?(file: HostFile, atimeNs: bigint, mtimeNs: bigint): void;
+  statfs?(path: string): HostStatfs;
+  symlink?(target: string, path: string): void;
+  link?(existing: string, path: string): void;
+}
+
+/** struct statfs fields the host can tell (statfs(2)). */
+export interface HostStatfs {
+  type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number;
+  /** Unknown fields are filled with Linux's usual values (namelen 255, frsize = bsize). */
+  namelen?: number; frsize?: number; flags?: number;
 }
 
 export interface HostServices {

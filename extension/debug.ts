@@ -1,12 +1,12 @@
 // Debugging registrations: the adapter descriptor factory (inline in the extension host by
 // default, a separate Node process when `tbscope.adapter.mode` is "process") and the
 // configuration provider that lets F5 start a session on a C/asm source or an ELF with no
-// launch.json (assembling a .s program in-process), plus initial configurations for a new launch.json.
+// launch.json (a .s program is passed as is: the adapter assembles it, adapter/asm-program.ts),
+// plus initial configurations for a new launch.json.
 
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from './feed';
 import { createInlineAdapter } from './inlineAdapter';
-import { assembleForLaunch, isAsmPath } from './model/asmLaunch';
 import { classify, elfCandidates, isElf, launchConfigFor } from './model/launchGuess';
 
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
@@ -35,8 +35,6 @@ function activeResource(): { uri: vscode.Uri; languageId?: string } | undefined 
 }
 
 class ConfigProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly ctx: vscode.ExtensionContext) {}
-
   provideDebugConfigurations(): vscode.DebugConfiguration[] {
     return [{ ...launchConfigFor('${workspaceFolder}/bin/program', 'tbscope: launch'), stopOnEntry: true }];
   }
@@ -44,7 +42,7 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration):
     Promise<vscode.DebugConfiguration | undefined> {
     if (config.type || config.request || config.name) {
-      if (!config.program) { void vscode.window.showErrorMessage("tbscope: the launch configuration needs 'program' (an RV64 ELF)."); return undefined; }
+      if (!config.program) { void vscode.window.showErrorMessage("tbscope: the launch configuration needs 'program' (an RV64 ELF or a .s/.S file)."); return undefined; }
       return config;
     }
     // No launch.json: debug what is open.
@@ -67,25 +65,10 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
     void vscode.window.showErrorMessage(`tbscope: ${path} is not a C, assembly or ELF file.`);
     return undefined;
   }
-
-  /** A `.s`/`.S` program is assembled and linked here; the adapter gets the ELF (with line info for the .s). */
-  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration):
-    Promise<vscode.DebugConfiguration | undefined> {
-    const program = config.program;
-    if (typeof program !== 'string' || !isAsmPath(program)) return config;
-    const src = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(program))).toString('utf8');
-    const r = assembleForLaunch(src, program);
-    if ('error' in r) { void vscode.window.showErrorMessage(`tbscope: cannot assemble ${program}:\n${r.error}`); return undefined; }
-    const dir = vscode.Uri.joinPath(this.ctx.globalStorageUri, 'asm');
-    await vscode.workspace.fs.createDirectory(dir);
-    const elf = vscode.Uri.joinPath(dir, `${program.split(/[\\/]/).pop()}.elf`);
-    await vscode.workspace.fs.writeFile(elf, r.elf);
-    return { ...config, program: elf.fsPath, cwd: config.cwd ?? program.replace(/[\\/][^\\/]*$/, '') };
-  }
 }
 
 export function registerDebugging(ctx: vscode.ExtensionContext): void {
-  const provider = new ConfigProvider(ctx);
+  const provider = new ConfigProvider();
   ctx.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(ctx)),
     // Initial trigger: provideDebugConfigurations fills a new launch.json; resolve runs for every launch.

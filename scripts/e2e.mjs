@@ -121,6 +121,11 @@ try {
       throw new Error(`command '${title}' not in the palette; it shows: ${shown.join(' | ')}`, { cause: e });
     }
   };
+  const paneOf = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+  const expand = async (pane) => {
+    const header = pane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  };
   const callStackTop = () => page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: 'step.c' }).first();
   /** The line the top frame is stopped at, from the CALL STACK row ("main  step.c  39:5"). */
   const stoppedLine = async () => {
@@ -204,6 +209,83 @@ try {
     await page.locator('.tab', { hasText: '.tb' }).first().waitFor();
     await page.locator('.view-lines', { hasText: 'generated JavaScript' }).first().waitFor();
     await snap('translation-block');
+  });
+
+  await step('Callback Trace filters by kind from its toolbar', async () => {
+    const pane = paneOf('Callback Trace');
+    await expand(pane);
+    const rows = pane.locator('.monaco-list-row');
+    await rows.first().waitFor();
+    const firstKind = (await rows.first().innerText()).split(' ')[0];
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Filter by Kind / Plugin"]').click();
+    const picks = page.locator('.quick-input-list .monaco-list-row');
+    await picks.filter({ hasText: /\bkind\b/ }).first().waitFor();
+    const kinds = [];
+    for (const t of await picks.allInnerTexts()) if (/\bkind\b/.test(t)) kinds.push(t.trim().split(/\s/)[0]);
+    if (kinds.length < 2) throw new Error(`need two event kinds to filter, the pick offers: ${kinds.join(', ')}`);
+    // Pick a kind other than the newest event's, so the filter visibly changes the list.
+    const kind = kinds.find((k) => k !== firstKind);
+    await picks.filter({ hasText: new RegExp(`^\\s*${kind}\\b`) }).first().click();
+    await page.keyboard.press('Enter');
+    await pane.locator('.pane-header', { hasText: /\d+ of \d+/ }).waitFor();
+    const [shown, total] = /(\d+) of (\d+)/.exec(await pane.locator('.pane-header').innerText()).slice(1).map(Number);
+    if (!(shown > 0 && shown < total)) throw new Error(`filter on ${kind}: ${shown} of ${total} events shown`);
+    await pane.locator('.monaco-list-row', { hasText: new RegExp(`^${kind} @`) }).first().waitFor();
+    const labels = await rows.allInnerTexts();
+    const wrong = labels.filter((l) => !l.startsWith(`${kind} @`));
+    if (wrong.length) throw new Error(`filter on ${kind} still shows: ${wrong[0]}`);
+    console.log(`\n     ${kind}: ${shown} of ${total} events`);
+    await snap('trace-filtered');
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Clear Filter"]').click();
+    await pane.locator('.pane-header', { hasText: `${total} of ${total}` }).waitFor();
+  });
+
+  await step('Plugins: remove trace while stopped, add it back, and it records again after a step', async () => {
+    const pane = paneOf('Plugins');
+    await expand(pane);
+    const trace = pane.locator('.monaco-list-row', { hasText: /^\s*trace\b/ });
+    await trace.first().waitFor();
+    await trace.first().hover();
+    await trace.first().locator('.action-label[aria-label="Remove Plugin"]').click();
+    await trace.first().waitFor({ state: 'detached' });
+    await pane.locator('.monaco-list-row', { hasText: 'hotpages' }).first().waitFor();
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Add Plugin"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('trace');
+    await page.keyboard.press('Enter');
+    await trace.first().waitFor();
+    // The re-added plugin is live: a step fills the Callback Trace with its events.
+    await command('Debug: Step Over');
+    await paneOf('Callback Trace').locator('.monaco-list-row', { hasText: /trace · vCPU/ }).first().waitFor();
+    await snap('plugins-re-added');
+  });
+
+  await step('Hot Pages: "Add Data Breakpoint on Page" on the most written page; continue stops on a write to it', async () => {
+    const pane = paneOf('Hot Pages');
+    await expand(pane);
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Sort by Writes"]').click();
+    await pane.locator('.pane-header', { hasText: 'by writes' }).waitFor();
+    const row = pane.locator('.monaco-list-row').first();
+    const pageAddr = Number(/0x[0-9a-f]+/.exec(await row.innerText())[0]);
+    await row.hover();
+    await row.locator('.action-label[aria-label="Add Data Breakpoint on Page"]').click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*write\s*$/ }).first().click();
+    await page.locator('.statusbar-item', { hasText: 'data breakpoint (write) on page' }).first().waitFor();
+    await command('Debug: Continue');
+    // The adapter's stop description ("write of N bytes at A by the instruction at P") is the
+    // call stack's state label: the write must fall in the page.
+    const state = page.locator('.debug-call-stack', { hasText: /write of \d+ bytes at 0x/i });
+    await state.waitFor();
+    const m = /write of \d+ bytes at (0x[0-9a-f]+)/i.exec(await state.innerText());
+    const addr = Number(m[1].toLowerCase());
+    if (addr < pageAddr || addr >= pageAddr + 4096) throw new Error(`stopped on a write to ${m[1]}, outside page 0x${pageAddr.toString(16)}`);
+    console.log(`\n     page 0x${pageAddr.toString(16)}: ${m[0]}`);
+    await snap('data-breakpoint');
   });
 
   await step("continue to the end: the Debug Console shows the program's output", async () => {

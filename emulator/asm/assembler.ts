@@ -203,11 +203,12 @@ export class Assembler {
     const name = head.text.toLowerCase();
     const ops = splitOperands(rest, head);
     const ctx: InsnCtx = { rvc: this.opts.rvc, constant: (e) => this.constant(e) };
-    let emits: Emit[] | undefined = PSEUDOS[name]?.(ctx, ops, head) ?? compressedInstruction(ctx, name, ops, head);
+    // Own-property lookups only: `constructor` or `toString` typed as a mnemonic is just unknown.
+    let emits: Emit[] | undefined = (Object.hasOwn(PSEUDOS, name) ? PSEUDOS[name](ctx, ops, head) : undefined) ?? compressedInstruction(ctx, name, ops, head);
     if (!emits) {
       const ord = splitOrdering(name);
       if (ord) emits = baseInstruction(ctx, ISA[ord.base as Mnemonic], ops, head, { aq: ord.aq, rl: ord.rl });
-      else if (name in ISA) emits = baseInstruction(ctx, ISA[name as Mnemonic], ops, head);
+      else if (Object.hasOwn(ISA, name)) emits = baseInstruction(ctx, ISA[name as Mnemonic], ops, head);
       else throw new AsmError(`unknown instruction '${head.text}'`, head);
     }
     if (this.sec.kind === 'bss') throw new AsmError(`instructions are not allowed in ${this.sec.name}`, head);

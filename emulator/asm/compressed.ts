@@ -48,7 +48,7 @@ export const COMPRESSED_NAMES: readonly string[] = Object.keys(SHAPES);
 
 /** Assembles an explicit `c.*` instruction, or returns undefined if `name` is not one. */
 export function compressedInstruction(ctx: InsnCtx, name: string, ops: Operand[], m: Token): Emit[] | undefined {
-  const s = SHAPES[name];
+  const s = Object.hasOwn(SHAPES, name) ? SHAPES[name] : undefined;
   const spec = C_TABLE.find((c) => c.cop === name);
   if (!s || !spec) return undefined;
   if (!s.n.includes(ops.length)) throw new AsmError(`${name} expects ${s.n.join(' or ')} operand${s.n[0] === 1 ? '' : 's'}, got ${ops.length}`, ops[0]?.[0] ?? m);

@@ -52,7 +52,7 @@ export function preprocess(src: string, predefined: Record<string, string> = {})
   const defs = new Map(Object.entries(predefined));
   const errors: CppError[] = [];
   // Stack of conditionals: active = lines are kept; done = an earlier branch was taken.
-  const stack: { active: boolean; done: boolean; parent: boolean }[] = [];
+  const stack: { active: boolean; done: boolean; parent: boolean; line: number }[] = [];
   const on = () => stack.length === 0 || stack[stack.length - 1].active;
   const lines = src.split(/\r?\n/);
   const out = lines.map((l, i) => {
@@ -64,12 +64,12 @@ export function preprocess(src: string, predefined: Record<string, string> = {})
     switch (kw) {
       case 'ifdef': case 'ifndef': {
         const yes = defs.has(rest.split(/\s+/)[0]) === (kw === 'ifdef');
-        stack.push({ active: on() && yes, done: yes, parent: on() }); break;
+        stack.push({ active: on() && yes, done: yes, parent: on(), line }); break;
       }
       case 'if': {
         const c = condition(rest, defs);
         if (c === undefined && on()) errors.push({ line, message: `cannot evaluate #if ${rest}` });
-        stack.push({ active: on() && !!c, done: !!c, parent: on() }); break;
+        stack.push({ active: on() && !!c, done: !!c, parent: on(), line }); break;
       }
       case 'elif': case 'else': {
         const top = stack[stack.length - 1];
@@ -92,6 +92,6 @@ export function preprocess(src: string, predefined: Record<string, string> = {})
     }
     return '';
   });
-  if (stack.length) errors.push({ line: lines.length, message: 'unterminated #if/#ifdef' });
+  for (const open of stack) errors.push({ line: open.line, message: 'unterminated #if/#ifdef (no #endif)' });
   return { text: out.join('\n'), errors };
 }

@@ -222,7 +222,7 @@ export const DIRECTIVE_NAMES: readonly string[] = Object.keys(DIRECTIVES);
 
 export function runDirective(a: Assembler, d: Token, rest: Token[]): void {
   const name = d.text.toLowerCase();
-  const fn = DIRECTIVES[name];
+  const fn = Object.hasOwn(DIRECTIVES, name) ? DIRECTIVES[name] : undefined;
   if (!fn) {
     if (name.startsWith('.cfi_')) return;
     throw new AsmError(`unknown directive '${d.text}'`, d);

@@ -76,7 +76,7 @@ export function branchEmit(op: BranchOp, rd: number, rs1: number, rs2: number, t
 /** AMO/LR/SC ordering suffixes: `amoadd.w.aqrl` is amoadd.w with aq and rl set. */
 export function splitOrdering(name: string): { base: string; aq: boolean; rl: boolean } | undefined {
   const m = /^(.*)\.(aq|rl|aqrl)$/.exec(name);
-  if (!m || !(m[1] in ISA) || ISA[m[1] as Mnemonic].ext !== 'A') return undefined;
+  if (!m || !Object.hasOwn(ISA, m[1]) || ISA[m[1] as Mnemonic].ext !== 'A') return undefined;
   return { base: m[1], aq: m[2] !== 'rl', rl: m[2] !== 'aq' };
 }
 

@@ -80,7 +80,7 @@ export function freg(op: Operand): number {
 
 export function roundingMode(op: Operand): number {
   const t = single(op, 'a rounding mode');
-  const v = ROUNDING_MODES[t.text];
+  const v = Object.hasOwn(ROUNDING_MODES, t.text) ? ROUNDING_MODES[t.text] : undefined;
   if (v === undefined) throw new AsmError(`unknown rounding mode '${t.text}' (rne, rtz, rdn, rup, rmm, dyn)`, t);
   return v;
 }

@@ -2,7 +2,7 @@
 // (include/uapi/asm-generic/stat.h, linux/stat.h, linux/time_types.h, linux/utsname.h,
 // linux/dirent.h). Encoders return bytes; the caller copies them into guest memory.
 
-import type { HostStat } from '../host';
+import type { HostStat, HostStatfs } from '../host';
 
 export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFCHR = 0o020000,
   S_IFIFO = 0o010000, S_IFLNK = 0o120000;
@@ -47,6 +47,14 @@ export function encodeStatx(st: HostStat): Uint8Array {
   const ts = (off: number, ns: bigint): void => { w.i64(off, ns / NS).u32(off + 8, Number(ns % NS)); };
   ts(64, st.atimeNs); ts(80, st.ctimeNs); ts(96, st.ctimeNs); ts(112, st.mtimeNs);
   w.u32(128, major(st.rdev)).u32(132, minor(st.rdev)).u32(136, major(st.dev)).u32(140, minor(st.dev));
+  return w.bytes;
+}
+
+/** struct statfs (asm-generic, 64-bit words: 120 bytes); f_fsid is left zero. */
+export function encodeStatfs(s: HostStatfs): Uint8Array {
+  const w = new Writer(120);
+  w.i64(0, s.type).i64(8, s.bsize).i64(16, s.blocks).i64(24, s.bfree).i64(32, s.bavail).i64(40, s.files)
+    .i64(48, s.ffree).i64(64, s.namelen ?? 255).i64(72, s.frsize ?? s.bsize).i64(80, s.flags ?? 0);
   return w.bytes;
 }
 

@@ -136,6 +136,11 @@ export class LinuxKernel {
 
   /** The host path a guest path is opened at: QEMU's -L rule (prefer the copy in the sysroot). */
   hostPath(guestPath: string): string {
+    // /proc/self/fd/N names the guest's descriptor (glibc's fchmodat(AT_SYMLINK_NOFOLLOW) and
+    // fexecve use it), never the Node process's own fd N.
+    const fd = /^\/proc\/self\/fd\/(\d+)$/.exec(guestPath);
+    const of = fd ? this.fds.get(Number(fd[1])) : undefined;
+    if (of && (of.kind === 'file' || of.kind === 'dir')) return of.hostPath ?? of.path;
     if (!this.sysroot || guestPath === '/' || guestPath.startsWith('/proc/')) return guestPath;
     const inRoot = this.sysroot + guestPath;
     try { this.host.fs.stat(inRoot, false); return inRoot; } catch { return guestPath; }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { isatty } from 'node:tty';
 import { constants as osConstants } from 'node:os';
-import { HostError, type HostFile, type HostFs, type HostServices, type HostStat } from '../host';
+import { HostError, type HostFile, type HostFs, type HostServices, type HostStat, type HostStatfs } from '../host';
 import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, NS, fifoStat } from '../linux/abi';
 import { DETERMINISTIC_EPOCH_NS } from '../linux/kernel';
 import { hostCpuAffinity, type CpuAffinity } from './cpus';
@@ -66,11 +66,40 @@ function toHostStat(s: fs.BigIntStats): HostStat {
   };
 }
 
+/** node:fs takes times as (double) seconds: sub-microsecond digits of recent dates are lost. */
+const seconds = (ns: bigint): number => Number(ns / NS) + Number(ns % NS) / 1e9;
+
+function toHostStatfs(s: fs.BigIntStatsFs): HostStatfs {
+  return {
+    type: Number(s.type), bsize: Number(s.bsize), blocks: Number(s.blocks), bfree: Number(s.bfree),
+    bavail: Number(s.bavail), files: Number(s.files), ffree: Number(s.ffree),
+  };
+}
+
 class NodeFile implements HostFile {
   constructor(readonly fd: number) {}
   read(buf: Uint8Array, position: number | null): number { return sys(() => fs.readSync(this.fd, buf, 0, buf.length, position)); }
   write(buf: Uint8Array, position: number | null): number { return sys(() => fs.writeSync(this.fd, buf, 0, buf.length, position)); }
   close(): void { sys(() => fs.closeSync(this.fd)); }
+}
+
+/** The host fd behind a HostFile this host opened (chmod/truncate/utimes on a descriptor). */
+function fdOf(file: HostFile): number {
+  if (!(file instanceof NodeFile)) throw new HostError(9);
+  return file.fd;
+}
+
+/**
+ * Directory entries in the host's getdents order (what qemu-riscv64 passes through), not
+ * readdirSync's sorted order: the guest's libc then does the same work it does under QEMU.
+ */
+function listDir(p: string): fs.Dirent[] {
+  const dir = sys(() => fs.opendirSync(p));
+  const out: fs.Dirent[] = [];
+  try {
+    for (let d = sys(() => dir.readSync()); d; d = sys(() => dir.readSync())) out.push(d);
+  } finally { dir.closeSync(); }
+  return out;
 }
 
 /** Path confinement: realpath of the path (or of its nearest existing parent) must lie inside a root. */
@@ -110,8 +139,8 @@ function nodeFs(confine?: Confinement): HostFs {
       return new NodeFile(sys(() => fs.openSync(hp, hostOpenFlags(flags), mode)));
     },
     stat: (p, follow) => toHostStat(sys(() => (follow ? fs.statSync(r(p), { bigint: true }) : fs.lstatSync(r(p), { bigint: true })))),
-    fstat: (file) => toHostStat(sys(() => fs.fstatSync((file as NodeFile).fd, { bigint: true }))),
-    readdir: (p) => sys(() => fs.readdirSync(r(p), { withFileTypes: true })).map((d) => {
+    fstat: (file) => toHostStat(sys(() => fs.fstatSync(fdOf(file), { bigint: true }))),
+    readdir: (p) => listDir(r(p)).map((d) => {
       let ino = 0;
       try { ino = Number(fs.lstatSync(path.join(p, d.name), { bigint: true }).ino); } catch { /* raced away: ino 0 */ }
       const type = d.isDirectory() ? DT_DIR : d.isFile() ? DT_REG : d.isSymbolicLink() ? DT_LNK : d.isFIFO() ? DT_FIFO
@@ -124,6 +153,18 @@ function nodeFs(confine?: Confinement): HostFs {
     mkdir: (p, mode) => sys(() => fs.mkdirSync(w(p), { mode })),
     rename: (from, to) => sys(() => fs.renameSync(w(from), w(to))),
     access: (p, mode) => sys(() => fs.accessSync(r(p), mode)),
+    truncate: (p, len) => sys(() => fs.truncateSync(w(p), len)),
+    ftruncate: (file, len) => sys(() => fs.ftruncateSync(fdOf(file), len)),
+    chmod: (p, mode) => sys(() => fs.chmodSync(w(p), mode)),
+    fchmod: (file, mode) => sys(() => fs.fchmodSync(fdOf(file), mode)),
+    chown: (p, uid, gid, follow) => sys(() => (follow ? fs.chownSync : fs.lchownSync)(w(p), uid, gid)),
+    fchown: (file, uid, gid) => sys(() => fs.fchownSync(fdOf(file), uid, gid)),
+    utimes: (p, a, m, follow) => sys(() => (follow ? fs.utimesSync : fs.lutimesSync)(w(p), seconds(a), seconds(m))),
+    futimes: (file, a, m) => sys(() => fs.futimesSync(fdOf(file), seconds(a), seconds(m))),
+    statfs: (p) => toHostStatfs(sys(() => fs.statfsSync(r(p), { bigint: true }))),
+    // The target is only text; where it leads is checked whenever it is followed.
+    symlink: (target, p) => sys(() => fs.symlinkSync(target, w(p))),
+    link: (existing, p) => sys(() => fs.linkSync(w(existing), w(p))),
     // Not confined: only the loader reads whole files (the program and interpreter the *user*
     // chose); no syscall reaches readFile, so the guest cannot use it to escape.
     readFile: (p) => new Uint8Array(sys(() => fs.readFileSync(p))),

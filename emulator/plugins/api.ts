@@ -142,7 +142,9 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     registerVcpuMemCb: (insn, cb, flags, rw, ud) => {
       const fn = 'registerVcpuMemCb', i = checkInsn(insn, fn);
       const f = checkFlags(flags, fn);
-      i.instr.mem.push({ fn: mgr.wrapMem(ctx, i, cb, f), userdata: ud, flags: f, rw: checkRw(rw, fn), pluginId: ctx.id });
+      i.instr.mem.push({
+        fn: mgr.wrapMem(ctx, i, cb, f), userdata: ud, flags: f, rw: checkRw(rw, fn), pluginId: ctx.id, direct: mgr.directMem(ctx, cb, f),
+      });
     },
     registerVcpuMemInlinePerVcpu: (insn, rw, op, entry, imm) => {
       const fn = 'registerVcpuMemInlinePerVcpu', i = checkInsn(insn, fn);

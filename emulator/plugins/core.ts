@@ -9,7 +9,7 @@ import type { Insn } from '../isa/insn';
 import type { GuestMemory } from '../memory/types';
 import { CbFlags } from '../tcg/instrument';
 import type {
-  ExecCallback, MemCallback, MemValueSlot, TbDescription, TbInstrumentation, TranslateHook,
+  DirectMemCallback, ExecCallback, MemCallback, MemValueSlot, TbDescription, TbInstrumentation, TranslateHook,
 } from '../tcg/instrument';
 import type { PluginApi, PluginModule } from './types';
 import { Scoreboard } from './scoreboard';
@@ -298,6 +298,23 @@ export class PluginManager {
       } finally {
         this.curVcpu = pv; this.curFlags = pf; this.curCtx = pcx; this.curMemInfo = pm;
       }
+    };
+  }
+
+  /**
+   * The fast path for a NO_REGS memory callback (DirectMemCallback): generated code calls the
+   * plugin's function itself and keeps this manager's current-callback fields up to date. Not
+   * offered while a tracer observes callbacks (the wrapper reports each one to it).
+   */
+  directMem(ctx: PluginContext, fn: MemCallback['fn'], flags: CbFlags): DirectMemCallback | undefined {
+    if (flags !== CbFlags.NO_REGS || this.tracer !== null) return undefined;
+    return {
+      raw: fn, owner: ctx, generation: ctx.generation, marker: this, ctx,
+      onError: (e: unknown) => {
+        this.curVcpu = -1; this.curCtx = null; this.curMemInfo = -1;
+        if (isPluginSignal(e)) throw e;
+        this.fail(ctx, 'mem', e);
+      },
     };
   }
 

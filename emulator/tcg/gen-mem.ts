@@ -68,7 +68,16 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
     if (!(cb.rw & rw)) continue;
     if (first) { c.emit(`MV.lo = ${vlo}; MV.hi = ${vhi}; MV.sizeShift = ${sizeShift};`); first = false; }
     c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc);
-    c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
+    const d = cb.direct;
+    if (d) {
+      // The plugin's own function, called here so V8 can inline it (DirectMemCallback).
+      const m = c.konst(d.marker), set = (v: string, x: string, i: string) => `${m}.curVcpu = ${v}; ${m}.curCtx = ${x}; ${m}.curMemInfo = ${i};`;
+      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { ${set('VCPU', c.konst(d.ctx), String(info))}`);
+      c.emit(`try { ${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); } catch (e) { ${c.konst(d)}.onError(e); }`);
+      c.emit(`${set('-1', 'null', '-1')} }`);
+    } else {
+      c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
+    }
     if (cb.flags >= CbFlags.RW_REGS) c.reload();
   }
   for (const op of ins.memInline) if (op.rw & rw) c.inlineOp(op.op, op.entry, op.imm);

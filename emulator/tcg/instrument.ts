@@ -36,6 +36,28 @@ export interface MemCallback {
   flags: CbFlags;
   rw: MemRW;
   pluginId: number;
+  /** Optional fast path, used by the translator instead of `fn` when present (see DirectMemCallback). */
+  direct?: DirectMemCallback;
+}
+
+/**
+ * A NO_REGS memory callback the translator may call without a wrapper, so V8 can inline the
+ * plugin's function into the TB. Generated code does, per access:
+ *   if (owner.generation === generation) {
+ *     marker.curVcpu = vcpu; marker.curCtx = ctx; marker.curMemInfo = info;
+ *     try { raw(vcpu, info, vaddr, userdata) } catch (e) { onError(e) }
+ *     marker.curVcpu = -1; marker.curCtx = null; marker.curMemInfo = -1;
+ *   }
+ * (the marker is QEMU's "current callback": what the API checks; NO_REGS is its idle flag value).
+ */
+export interface DirectMemCallback {
+  raw: MemCallback['fn'];
+  owner: { generation: number };
+  generation: number;
+  marker: { curVcpu: number; curCtx: unknown; curMemInfo: number };
+  ctx: unknown;
+  /** The callback threw: report and unload its plugin (rethrows control-flow signals). */
+  onError(e: unknown): void;
 }
 
 export interface MemInlineOp extends InlineOp { rw: MemRW }

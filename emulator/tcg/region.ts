@@ -3,12 +3,13 @@
 // plus a dispatcher). This is our form of QEMU's TB chaining: a jump to a TB of the same region
 // costs a switch, not a return to the run loop. Each member TB keeps its own identity (execution
 // count, instructions, source); a region is only a faster way to run them, dropped as soon as
-// any member is invalidated and never containing a TB that starts at a breakpoint or calls out
-// to plugin callbacks (those need the run loop's checks between TBs).
+// any member is invalidated and never containing a TB that starts at a breakpoint or calls
+// plugin callbacks through wrappers (those need the run loop's checks between TBs); direct
+// memory callbacks may be inside, and such TBs leave the region at attention requests.
 
 import { ISA } from '../isa/table';
 import { Ctx, num } from './ctx';
-import { assemble, effectiveInstrumentation, emitTbBody } from './codegen';
+import { assemble, callsPlugins, effectiveInstrumentation, emitTbBody } from './codegen';
 import type { FpHelperFn } from './gen-sys';
 import { TbStatus, type TbFunction, type TranslationBlock } from './tb';
 
@@ -64,7 +65,8 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
   for (const tb of members) {
     const len = tb.insns.length;
     c.emit(`case ${num(tb.pc)}: {`);
-    c.emit(`if (N + ${len} > BUDGET) break;`);
+    // A plugin callback may ask for work at a TB boundary (uninstall, reset): leave for it then.
+    c.emit(`if (N + ${len} > BUDGET${callsPlugins(tb.instrumentation) ? ' || E.attn !== 0' : ''}) break;`);
     c.emit(`${c.konst(tb)}.execCount++;`);
     const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
     if (next !== undefined) c.emit(`N += ${len}; pc = ${next}; if (SMC !== 0) break; continue;`);

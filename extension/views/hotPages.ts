@@ -75,9 +75,11 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
   /**
    * VS Code has no API to add a data breakpoint, so the adapter is asked directly (DAP
    * dataBreakpointInfo by address, then setDataBreakpoints); breakpoints added this way are kept
-   * here so each request sends the whole list, as DAP requires.
+   * here, per session, so each request sends the whole list, as DAP requires. (VS Code's own
+   * data breakpoints are sent by VS Code and replace these, and the other way round.)
    */
-  private readonly dataBps: { dataId: string; accessType: string }[] = [];
+  private dataBps: { session?: vscode.DebugSession; bps: { dataId: string; accessType: string }[] } = { bps: [] };
+
   private async addDataBreakpoint(r: HotPageRow): Promise<void> {
     const s = this.feed.session;
     if (!s) return;
@@ -86,8 +88,9 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
     try {
       const info = await s.customRequest('dataBreakpointInfo', { name: hexAddr(r.address), asAddress: true, bytes: PAGE_SIZE });
       if (!info?.dataId) throw new Error(info?.description ?? 'the adapter cannot watch this address');
-      this.dataBps.push({ dataId: info.dataId, accessType: access });
-      await s.customRequest('setDataBreakpoints', { breakpoints: this.dataBps });
+      if (this.dataBps.session !== s) this.dataBps = { session: s, bps: [] };
+      this.dataBps.bps.push({ dataId: info.dataId, accessType: access });
+      await s.customRequest('setDataBreakpoints', { breakpoints: this.dataBps.bps });
       void vscode.window.setStatusBarMessage(`tbscope: data breakpoint (${access}) on page ${hexAddr(r.address)}`, 3000);
     } catch (e) {
       void vscode.window.showErrorMessage(`tbscope: could not add a data breakpoint: ${(e as Error).message}`);

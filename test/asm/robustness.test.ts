@@ -45,8 +45,11 @@ describe('asm: never throws on half-written input', () => {
     });
   }
   it('empty and degenerate sources', () => {
-    for (const src of ['', '\n', ':', '.', '1:', 'a:b:c:', '.section', '.macro', '.endm', '.rept 1', '"', "'", '/*', '%hi(x)', 'li a0,', 'la a0, %lo(x)']) {
-      const r = assemble(src);
+    for (const src of ['', '\n', ':', '.', '1:', 'a:b:c:', '.section', '.macro', '.endm', '.rept 1', '"', "'", '/*', '%hi(x)', 'li a0,', 'la a0, %lo(x)',
+      'constructor a0', 'toString', '__proto__ x', 'hasOwnProperty: nop', 'fadd.s fa0, fa1, fa2, constructor', 'c.constructor', 'amoadd.w.constructor a0, a1, (a2)',
+      '.constructor', '.equ constructor, 1\nli a0, constructor', 'valueOf.aq a0, a1, (a2)']) {
+      let r;
+      try { r = assemble(src); } catch (e) { assert.fail(`${JSON.stringify(src)} threw ${(e as Error).stack}`); }
       assert.ok(Array.isArray(r.diagnostics), src);
     }
   });

@@ -1,10 +1,11 @@
 // Syscalls on open descriptors: read/write and their vector and positioned forms, close,
-// lseek, dup/dup3, pipe2, fcntl, ioctl (terminal queries) and getdents64.
+// close_range, lseek, dup/dup3, pipe2, fcntl, ioctl (terminal queries), getdents64, and the
+// in-kernel copies sendfile and copy_file_range (done here as reads then writes).
 
 import type { StopReason } from '../../stop';
 import { HostError } from '../../host';
 import { DT_DIR, encodeDirent64, u32le } from '../abi';
-import { EBADF, EFAULT, EINVAL, ENOTDIR, ENOTTY, EPIPE, ESPIPE } from '../errno';
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOTDIR, ENOTTY, EPIPE, ESPIPE } from '../errno';
 import { newPipe, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, type OpenFile } from '../fds';
 import type { LinuxKernel } from '../kernel';
 import { SIGPIPE } from '../signals';
@@ -204,7 +205,74 @@ export const fileSyscalls: SyscallDef[] = [
   { nr: 25, name: 'fcntl', args: 'dc', fn: fcntl },
   { nr: 29, name: 'ioctl', args: 'dIP', fn: ioctl },
   { nr: 61, name: 'getdents64', args: 'dpd', fn: getdents64 },
+  { nr: 71, name: 'sendfile', fn: sendfile },
+  { nr: 285, name: 'copy_file_range', args: 'dpdpuu', fn: copyFileRange },
+  { nr: 436, name: 'close_range', args: 'uuu', fn: closeRange },
 ];
+
+/**
+ * Copies up to len bytes from `from` to `to` (sendfile, copy_file_range): positions null =
+ * the descriptors' own offsets. Returns bytes copied, a negative errno when nothing was, or
+ * the process's end (SIGPIPE).
+ */
+function copyBetween(k: LinuxKernel, from: OpenFile, fromPos: number | null, to: OpenFile, toPos: number | null, len: number): number | StopReason {
+  let done = 0;
+  const buf = new Uint8Array(Math.min(len, 1 << 16));
+  while (done < len) {
+    const n = k.fds.read(from, buf.subarray(0, Math.min(buf.length, len - done)), fromPos === null ? null : fromPos + done);
+    if (n <= 0) return done || (n === -EAGAIN ? 0 : n);
+    const w = doWrite(k, to, buf.slice(0, n), toPos === null ? null : toPos + done);
+    if (typeof w !== 'number') return w;
+    if (w < 0) return done || w;
+    done += w;
+    if (w < n) break;
+  }
+  return done;
+}
+
+/** Offset behind a loff_t pointer (NULL: the descriptor's own offset), and its update. */
+function offsetArg(k: LinuxKernel, addr: number): number | null {
+  if (!addr) return null;
+  const v = Number(BigInt.asIntN(64, k.mem.readU64(addr)));
+  if (v < 0) throw new HostError(EINVAL);
+  return v;
+}
+
+function sendfile(k: LinuxKernel): number | StopReason {
+  const out = k.fds.must(k.i(0)), inp = k.fds.must(k.i(1)), offAddr = k.u(2), count = Math.min(k.u(3), MAX_RW);
+  if (inp.kind === 'pipe' || inp.kind === 'stdio' || inp.kind === 'dir') return -EINVAL; // needs a mappable source
+  const pos = offsetArg(k, offAddr);
+  const r = copyBetween(k, inp, pos, out, null, count);
+  if (typeof r === 'number' && r > 0 && pos !== null) k.mem.writeU64(offAddr, BigInt(pos + r));
+  return r;
+}
+
+function copyFileRange(k: LinuxKernel): number | StopReason {
+  const inp = k.fds.must(k.i(0)), offIn = k.u(1), out = k.fds.must(k.i(2)), offOut = k.u(3);
+  const len = Math.min(k.u(4), MAX_RW);
+  if (k.i(5) !== 0) return -EINVAL;
+  if (inp.kind !== 'file' || out.kind !== 'file') return -EINVAL;
+  if ((out.flags & O_ACCMODE) === 0 || out.flags & O_APPEND) return -EBADF;
+  const pin = offsetArg(k, offIn), pout = offsetArg(k, offOut);
+  const r = copyBetween(k, inp, pin, out, pout, len);
+  if (typeof r === 'number' && r > 0) {
+    if (pin !== null) k.mem.writeU64(offIn, BigInt(pin + r));
+    if (pout !== null) k.mem.writeU64(offOut, BigInt(pout + r));
+  }
+  return r;
+}
+
+const CLOSE_RANGE_CLOEXEC = 4;
+
+function closeRange(k: LinuxKernel): number {
+  const first = k.u(0) >>> 0, last = k.u(1) >>> 0, flags = k.i(2);
+  if (flags & ~(2 | CLOSE_RANGE_CLOEXEC) || first > last) return -EINVAL; // 2: CLOSE_RANGE_UNSHARE (one process: nothing to unshare)
+  for (const fd of k.fds.list()) {
+    if (fd < first || fd > last) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC) k.fds.setCloexec(fd, true); else k.fds.close(fd);
+  }
+  return 0;
+}
 
 /** pread/pwrite need a file with an offset: pipes and terminals give ESPIPE. */
 function seekable(k: LinuxKernel): OpenFile {

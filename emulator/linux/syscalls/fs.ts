@@ -11,10 +11,10 @@ import { AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY,
 import type { LinuxKernel } from '../kernel';
 import type { SyscallDef } from './types';
 
-const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
+export const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
 /** Resolved guest path and the host path it lives at. */
-function pathArg(k: LinuxKernel, dirfdIdx: number, pathArgIdx: number): { guest: string; host: string } {
+export function pathArg(k: LinuxKernel, dirfdIdx: number, pathArgIdx: number): { guest: string; host: string } {
   const raw = k.readString(k.u(pathArgIdx));
   if (raw === '') throw new HostError(ENOENT);
   // dirfdIdx is the argument holding the dirfd, or AT_FDCWD itself for plain-path calls (chdir).
@@ -164,4 +164,7 @@ export const fsSyscalls: SyscallDef[] = [
   { nr: 166, name: 'umask', args: 'o', fn: (k) => { const old = k.umask; k.umask = k.i(0) & 0o777; return old; } },
   { nr: 82, name: 'fsync', fn: (k) => (k.fds.must(k.i(0)), 0) },
   { nr: 83, name: 'fdatasync', fn: (k) => (k.fds.must(k.i(0)), 0) },
+  { nr: 81, name: 'sync', fn: () => 0 },
+  { nr: 267, name: 'syncfs', fn: (k) => (k.fds.must(k.i(0)), 0) },
+  { nr: 32, name: 'flock', fn: (k) => (k.fds.must(k.i(0)), 0) }, // one process: no contention
 ];

@@ -1,15 +1,17 @@
 // All implemented syscalls, by number. Unknown numbers get -ENOSYS in kernel.ts.
 
 import type { SyscallDef } from './types';
+import { attrSyscalls } from './attrs';
 import { fileSyscalls } from './files';
 import { fsSyscalls } from './fs';
 import { memorySyscalls } from './memory';
+import { pollSyscalls } from './poll';
 import { processSyscalls } from './process';
 import { signalSyscalls } from './signals';
 import { timeSyscalls } from './time';
 
 const TABLE = new Map<number, SyscallDef>();
-for (const def of [...fileSyscalls, ...fsSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...timeSyscalls]) {
+for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...timeSyscalls]) {
   if (TABLE.has(def.nr)) throw new Error(`syscall ${def.nr} (${def.name}) defined twice`);
   TABLE.set(def.nr, def);
 }

@@ -1,5 +1,5 @@
 // Process-wide syscalls: exit/exit_group, identity (pid, tid, uid …), uname, resource
-// limits, CPU affinity, riscv_hwprobe, and the single-thread forms of set_tid_address,
+// limits, scheduling queries, times, CPU affinity, riscv_hwprobe, and the single-thread forms of set_tid_address,
 // set_robust_list and futex.
 
 import { NS, encodeUtsname, u64le } from '../abi';
@@ -88,6 +88,23 @@ function futex(k: LinuxKernel): number {
   }
 }
 
+/** getresuid/getresgid: real, effective and saved ids, all 0. */
+function writeIds(k: LinuxKernel): number {
+  for (let i = 0; i < 3; i++) k.writeBytes(k.u(i), new Uint8Array(4));
+  return 0;
+}
+
+/** times(2): the process's CPU time as user time, in clock ticks (USER_HZ = 100). */
+function times(k: LinuxKernel): number {
+  const tick = NS / 100n;
+  if (k.u(0)) {
+    const b = new Uint8Array(32);
+    b.set(u64le(k.cpuTimeNs() / tick), 0);
+    k.writeBytes(k.u(0), b);
+  }
+  return Number(k.monotonicNs() / tick);
+}
+
 function sysinfo(k: LinuxKernel): number {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
@@ -116,6 +133,23 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 96, name: 'set_tid_address', fn: (k) => { k.clearChildTid = k.u(0); return k.pid; } },
   // qemu-riscv64 answers ENOSYS on purpose (glibc copes); doing the same keeps guest
   // instruction counts equal to QEMU's, which the plugin tests compare.
+  // Always root: credential changes succeed and change nothing; no supplementary groups.
+  { nr: 148, name: 'getresuid', fn: (k) => writeIds(k) },
+  { nr: 150, name: 'getresgid', fn: (k) => writeIds(k) },
+  ...[[146, 'setuid'], [144, 'setgid'], [145, 'setreuid'], [143, 'setregid'], [147, 'setresuid'], [149, 'setresgid'],
+    [159, 'setgroups'], [158, 'getgroups'], [154, 'setpgid'], [140, 'setpriority'], [120, 'sched_getscheduler'],
+    [125, 'sched_get_priority_max'], [126, 'sched_get_priority_min']]
+    .map(([nr, name]): SyscallDef => ({ nr: nr as number, name: name as string, fn: () => 0 })),
+  { nr: 156, name: 'getsid', fn: (k) => k.pid },
+  { nr: 141, name: 'getpriority', fn: () => 20 }, // the kernel's 20 - nice, nice 0
+  { nr: 121, name: 'sched_getparam', fn: (k) => { k.writeBytes(k.u(1), new Uint8Array(4)); return 0; } },
+  {
+    nr: 168, name: 'getcpu', fn: (k) => {
+      for (const a of [k.u(0), k.u(1)]) if (a) k.writeBytes(a, new Uint8Array(4)); // cpu 0, node 0
+      return 0;
+    },
+  },
+  { nr: 153, name: 'times', fn: times },
   { nr: 99, name: 'set_robust_list', fn: () => -ENOSYS },
   { nr: 293, name: 'rseq', fn: () => -ENOSYS },
   { nr: 261, name: 'prlimit64', fn: prlimit64 },

@@ -12,11 +12,76 @@ import { hex, optionFailed, parseBool, split, strtoull } from './util';
 
 export interface PageCounters { pageAddress: number; cpuRead: number; cpuWrite: number; reads: number; writes: number }
 
-const live = new WeakMap<PluginManager, { pages: Map<number, PageCounters>; pageSize: number; sortBy: string }>();
+/**
+ * Per-page counters in typed arrays, entries in first-touch order (the report's order among
+ * equal keys, as with the Map this replaced), found through an open-addressing hash on the page
+ * address. Called on every guest memory access, so the lookup is a few typed-array reads that
+ * V8 inlines into the translated block instead of a Map lookup on a heap-number key.
+ */
+class PageTable {
+  n = 0;
+  addr = new Float64Array(64);
+  reads = new Float64Array(64);
+  writes = new Float64Array(64);
+  cpuRead = new Int32Array(64);
+  cpuWrite = new Int32Array(64);
+  /** Entry index + 1 per hash slot, 0 = free; kept at most half full. */
+  private slots = new Int32Array(128);
+  private shift = 25;
 
-/** The live counters of the hotpages plugin loaded into `mgr`, if any (the debugger's hot-pages view). */
+  /** Counts one access at page address pa (a whole number) by vCPU cpu. */
+  count(pa: number, isStore: boolean, cpu: number): void {
+    const slots = this.slots;
+    let h = Math.imul((pa >>> 0) ^ Math.imul((pa / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+    let e = slots[h] - 1;
+    while (e >= 0 && this.addr[e] !== pa) { h = (h + 1) & (slots.length - 1); e = slots[h] - 1; }
+    if (e < 0) e = this.add(pa, h);
+    if (isStore) { this.writes[e]++; this.cpuWrite[e] |= 1 << cpu; } else { this.reads[e]++; this.cpuRead[e] |= 1 << cpu; }
+  }
+
+  private add(pa: number, h: number): number {
+    const e = this.n++;
+    if (e === this.addr.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(2 * a.length); b.set(a); return b; };
+      this.addr = grow(this.addr); this.reads = grow(this.reads); this.writes = grow(this.writes);
+      this.cpuRead = grow(this.cpuRead); this.cpuWrite = grow(this.cpuWrite);
+    }
+    this.addr[e] = pa;
+    this.slots[h] = e + 1;
+    if (2 * this.n > this.slots.length) this.rehash();
+    return e;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(2 * this.slots.length);
+    this.shift--;
+    const n = this.n;
+    this.n = 0;
+    for (let e = 0; e < n; e++) {
+      const pa = this.addr[e];
+      let h = Math.imul((pa >>> 0) ^ Math.imul((pa / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+      while (this.slots[h] !== 0) h = (h + 1) & (this.slots.length - 1);
+      this.slots[h] = e + 1;
+      this.n++;
+    }
+  }
+
+  /** Snapshot in first-touch order. */
+  entries(): PageCounters[] {
+    const out: PageCounters[] = [];
+    for (let e = 0; e < this.n; e++) {
+      out.push({ pageAddress: this.addr[e], cpuRead: this.cpuRead[e], cpuWrite: this.cpuWrite[e], reads: this.reads[e], writes: this.writes[e] });
+    }
+    return out;
+  }
+}
+
+const live = new WeakMap<PluginManager, { table: PageTable; pageSize: number; sortBy: string }>();
+
+/** The counters of the hotpages plugin loaded into `mgr`, if any, as of now (the debugger's hot-pages view). */
 export function hotPagesOf(mgr: PluginManager): { pages: ReadonlyMap<number, PageCounters>; pageSize: number; sortBy: string } | undefined {
-  return live.get(mgr);
+  const l = live.get(mgr);
+  return l && { pages: new Map(l.table.entries().map(p => [p.pageAddress, p])), pageSize: l.pageSize, sortBy: l.sortBy };
 }
 
 export const hotpages: PluginModule = {
@@ -37,19 +102,20 @@ export const hotpages: PluginModule = {
       else if (k === 'pagesize') pageSize = strtoull(v, 10);
       else throw optionFailed(opt);
     }
-    const pages = new Map<number, PageCounters>();
+    const table = new PageTable();
     // Plugins installed through a manager publish their counters; a bare API object (tests) has none.
     let mgr: PluginManager | undefined;
     try { mgr = managerOf(api); } catch { mgr = undefined; }
-    if (mgr) live.set(mgr, { pages, pageSize, sortBy: { rw: 'rw', r: 'reads', w: 'writes', a: 'address' }[sortBy] });
+    if (mgr) live.set(mgr, { table, pageSize, sortBy: { rw: 'rw', r: 'reads', w: 'writes', a: 'address' }[sortBy] });
 
+    // QEMU: page = vaddr & ~(pagesize - 1). For a power of two that is the division below (exact
+    // in doubles); other sizes keep the remainder form; pagesize=0 masks everything to page 0.
+    const pow2 = pageSize > 0 && Number.isInteger(Math.log2(pageSize));
     const onMem = (cpu: number, info: number, vaddr: number): void => {
       // User mode has no hwaddr: with io=on nothing is counted, otherwise the vaddr's page is.
       if (trackIo) return;
-      const page = vaddr - (vaddr % pageSize);
-      let c = pages.get(page);
-      if (c === undefined) pages.set(page, c = { pageAddress: page, cpuRead: 0, cpuWrite: 0, reads: 0, writes: 0 });
-      if (meminfoIsStore(info)) { c.writes++; c.cpuWrite |= 1 << cpu; } else { c.reads++; c.cpuRead |= 1 << cpu; }
+      const page = pow2 ? Math.floor(vaddr / pageSize) * pageSize : pageSize > 0 ? vaddr - (vaddr % pageSize) : 0;
+      table.count(page, meminfoIsStore(info), cpu);
     };
 
     api.registerVcpuTbTransCb(api.id, (_id, tb) => {
@@ -59,7 +125,7 @@ export const hotpages: PluginModule = {
 
     api.registerAtexitCb(api.id, () => {
       let report = 'Addr, RCPUs, Reads, WCPUs, Writes\n';
-      const all = [...pages.values()];
+      const all = table.entries();
       if (all.length > 1) {
         const key = (p: PageCounters) => sortBy === 'rw' ? p.reads + p.writes : sortBy === 'r' ? p.reads
           : sortBy === 'w' ? p.writes : p.pageAddress;
