@@ -1,11 +1,13 @@
-// evaluate (watch, hover, Debug Console): a DWARF variable by name shows as the Variables view
-// shows it (expandable); anything else goes through the expression evaluator with the selected
-// frame's registers, where variables take their numeric values.
+// evaluate (watch, hover, Debug Console): a DWARF variable by name or access path (`p.x`,
+// `q->name`, `table[2]`, `*ptr`) shows as the Variables view shows it (expandable); anything else
+// goes through the expression evaluator with the selected frame's registers, where variables and
+// paths take their numeric values and `&name` their addresses.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ValueNode } from '../emulator/debuginfo/index';
 import { evaluateExpression, formatValue, type EvalEnv, type Value } from './expr';
 import type { Runtime } from './runtime';
+import { resolvePath } from './paths';
 import type { Frame, StackCache } from './stack';
 import { evalEnv, hex } from './target';
 import type { Variables } from './variables';
@@ -25,11 +27,15 @@ function nodeValue(n: ValueNode): Value | undefined {
 /** The expression environment of a frame: its registers, then its DWARF variables by name. */
 export function frameEnv(rt: Runtime, frame: Frame, vars: Variables): { env: EvalEnv; find(name: string): ValueNode | undefined } {
   let fv: ReturnType<Variables['frameValues']> | null = null;
-  const find = (name: string) => {
+  const root = (name: string) => {
     if (fv === null) fv = vars.frameValues(rt, frame);
     return fv?.locals.find((n) => n.name === name) ?? fv?.params.find((n) => n.name === name);
   };
-  return { env: evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); }), find };
+  const find = (path: string) => resolvePath(path, root);
+  const env = evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); });
+  // &variable: its address when it lives in memory; &symbol: the symbol's address.
+  env.address = (name) => { const n = find(name); return n ? n.address : env.symbol(name); };
+  return { env, find };
 }
 
 export function evaluate(rt: Runtime, frames: StackCache, vars: Variables, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
@@ -38,7 +44,7 @@ export function evaluate(rt: Runtime, frames: StackCache, vars: Variables, args:
   const expr = args.expression.trim();
   const node = find(expr);
   if (node) {
-    const v = vars.nodeVar(node);
+    const v = vars.nodeVar(node, expr);
     return { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
   }
   const v = evaluateExpression(expr, env);

@@ -18,8 +18,10 @@ export interface EvalEnv {
   readMem(addr: number, len: number): Uint8Array | undefined;
   /** A symbol's address. */
   symbol(name: string): number | undefined;
-  /** A source variable's value (DWARF), when the program has debug info. */
+  /** A source variable's value (DWARF), when the program has debug info; `name` may be an access path (`p.x`, `q->y`, `a[2]`). */
   variable?(name: string): Value | undefined;
+  /** `&name`: the address of a variable (or path) in memory, else of a symbol. */
+  address?(name: string): number | undefined;
 }
 
 export class EvalError extends Error {}
@@ -55,7 +57,8 @@ export function fRegister(name: string): number {
   return m ? Number(m[1]) : -1;
 }
 
-const TOKEN = /\s*(0[xX][0-9a-fA-F]+|\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?|\$?[A-Za-z_][\w.$]*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>])/y;
+// Identifiers carry their access path (`p.x`, `q->y`, `a[2]`) as one token: variable() resolves it.
+const TOKEN = /\s*(0[xX][0-9a-fA-F]+|\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?|\$?[A-Za-z_][\w.$]*(?:(?:->|\.)[A-Za-z_]\w*|\[\d+\])*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>])/y;
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
@@ -139,6 +142,13 @@ class Parser {
     if (t === '+') { this.i++; return this.unary(); }
     if (t === '~') { this.i++; return int(~toBig(this.unary())); }
     if (t === '!') { this.i++; const v = this.unary(); return int(toNum(v) === 0 ? 1n : 0n); }
+    if (t === '&') {
+      this.i++;
+      const name = this.take();
+      const a = /^[A-Za-z_]/.test(name) ? this.env.address?.(name) ?? this.env.symbol(name) : undefined;
+      if (a === undefined) throw new EvalError(`'&${name}': not a variable in memory or a symbol`);
+      return int(BigInt(a), true);
+    }
     if (t === '*') {
       this.i++;
       // `*(type*)expr`: the cast's pointee type decides the size; a plain `*expr` reads 8 bytes.

@@ -35,11 +35,13 @@ export class StackCache {
       for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
       return v;
     };
-    // DWARF CFI uses link addresses: usable directly only when the program is not relocated.
+    // CFI at load addresses (a PIE's is rebased); where there is none (libc code built without
+    // unwind tables), the function's prologue from its ELF symbol, then frame pointers.
     const di = rt.debugInfo;
-    const index = di && rt.proc.image.program.bias === 0 ? di.frames : EMPTY_FRAMES;
+    const index = di ? di.framesAt(rt.proc.image.program.bias) : EMPTY_FRAMES;
+    const functionStart = (pc: number): number | undefined => rt.symbols.containing(pc)?.symbol.value;
     let infos: StackFrameInfo[];
-    try { infos = backtrace(index, rt.pc, topRegs(rt), readMem, 64); } catch { infos = [{ pc: rt.pc, regs: topRegs(rt), method: 'top' }]; }
+    try { infos = backtrace(index, rt.pc, topRegs(rt), readMem, 64, functionStart); } catch { infos = [{ pc: rt.pc, regs: topRegs(rt), method: 'top' }]; }
     this.frames = infos.map((f, i) => ({ id: i + 1, pc: f.pc, regs: f.regs, cfa: f.cfa, isTop: i === 0 }));
     return this.frames;
   }
@@ -62,13 +64,19 @@ export function frameLocation(rt: Runtime, sources: SourceMapper, pc: number, is
   return { source: { name: p.slice(p.lastIndexOf('/') + 1), path: p }, line: loc.line, column: Math.max(loc.column, 1) };
 }
 
-export function functionName(rt: Runtime, pc: number): string {
+/**
+ * The function of a frame. A caller frame's pc is a return address, which after a call to a
+ * noreturn function (exit) is already past the caller's end: its function is looked up at pc-1.
+ */
+export function functionName(rt: Runtime, pc: number, isTop = true): string {
   const bias = rt.proc.image.program.bias;
-  const fn = rt.debugInfo?.functionAt(pc - bias);
+  const at = isTop ? pc : pc - 1;
+  const fn = rt.debugInfo?.functionAt(at - bias);
   if (fn?.name) return fn.name;
-  const hit = rt.symbols.containing(pc) ?? rt.symbols.preceding(pc);
+  const hit = rt.symbols.containing(at) ?? rt.symbols.preceding(at);
   if (!hit) return hex(pc);
-  return hit.offset === 0 ? hit.symbol.name : `${hit.symbol.name}+0x${hit.offset.toString(16)}`;
+  const offset = pc - hit.symbol.value;
+  return offset === 0 ? hit.symbol.name : `${hit.symbol.name}+0x${offset.toString(16)}`;
 }
 
 export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper, args: DebugProtocol.StackTraceArguments): DebugProtocol.StackTraceResponse['body'] {
@@ -78,7 +86,7 @@ export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper
   const stackFrames = frames.slice(start, start + count).map((f): DebugProtocol.StackFrame => {
     const loc = frameLocation(rt, sources, f.pc, f.isTop);
     return {
-      id: f.id, name: functionName(rt, f.pc), ...loc,
+      id: f.id, name: functionName(rt, f.pc, f.isTop), ...loc,
       instructionPointerReference: hex(f.pc),
       moduleId: moduleIdOf(rt, f.pc),
       presentationHint: loc.source ? 'normal' : 'subtle',

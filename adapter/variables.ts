@@ -3,6 +3,7 @@
 // Arguments and Locals scopes from DWARF when the program has them. Variable references are
 // handed out per stop and forgotten when the guest resumes.
 
+import { childPath } from './paths';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/cpu/state';
 import type { ValueNode } from '../emulator/debuginfo/index';
@@ -16,7 +17,7 @@ type Container =
   | { kind: 'fregs' }
   | { kind: 'freg'; r: number }
   | { kind: 'nodes'; nodes: ValueNode[]; frame?: Frame }
-  | { kind: 'node'; node: ValueNode };
+  | { kind: 'node'; node: ValueNode; path: string };
 
 const f64 = new DataView(new ArrayBuffer(8));
 function bitsToDouble(bits: bigint): number { f64.setBigUint64(0, BigInt.asUintN(64, bits), true); return f64.getFloat64(0, true); }
@@ -60,7 +61,7 @@ export class Variables {
         readReg: (r) => frame.regs(r),
         readMem: (a, n) => readBytes(rt, a, n),
         symbolize: (a) => symbolText(rt, a),
-      }, frame.isTop);
+      }, frame.isTop, bias);
       return fv && { params: fv.params, locals: fv.locals };
     } catch { return undefined; }
   }
@@ -92,7 +93,7 @@ export class Variables {
         ];
       }
       case 'nodes': return c.nodes.map((n) => this.nodeVar(n));
-      case 'node': return c.node.children(args.start, args.count).map((n) => this.nodeVar(n));
+      case 'node': return c.node.children(args.start, args.count).map((n) => this.nodeVar(n, childPath(c.path, n.name)));
     }
   }
 
@@ -103,11 +104,12 @@ export class Variables {
     return numText(bitsToDouble(bits));
   }
 
-  nodeVar(n: ValueNode): DebugProtocol.Variable {
+  /** A value as a DAP variable; `path` is how evaluate finds it again (its evaluateName). */
+  nodeVar(n: ValueNode, path = n.name): DebugProtocol.Variable {
     const ref = n.pointee ?? n.address;
     return {
-      name: n.name, value: n.value, type: n.type, evaluateName: n.name,
-      variablesReference: n.childCount > 0 ? this.handle({ kind: 'node', node: n }) : 0,
+      name: n.name, value: n.value, type: n.type, evaluateName: path,
+      variablesReference: n.childCount > 0 ? this.handle({ kind: 'node', node: n, path }) : 0,
       indexedVariables: n.childCount > 1 ? n.childCount : undefined,
       memoryReference: ref !== undefined ? hex(ref) : undefined,
     };

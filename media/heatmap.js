@@ -1,6 +1,6 @@
 // Memory Heat Map page script (webview): draws the regions of page cells the extension posts
 // ({ regions: [{ start, cells: [{ address, reads, writes, level }] }] }) and reports a click as
-// { select: address }. Built with DOM calls only (no innerHTML), and receives numbers only.
+// { select: address }; says { ready: true } once it listens. Built with DOM calls only (no innerHTML), and receives numbers only.
 (function () {
   const vscode = acquireVsCodeApi();
   const map = document.getElementById('map');
@@ -46,4 +46,6 @@
 
   window.addEventListener('message', (e) => { if (e.data && Array.isArray(e.data.regions)) draw(e.data.regions); });
   draw([]);
+  // Messages posted before this script ran are lost: ask for the current data now.
+  vscode.postMessage({ ready: true });
 })();

@@ -25,6 +25,8 @@ export interface Fde {
   instructions: Uint8Array;
   /** Section the record came from, for diagnostics. */
   source: '.eh_frame' | '.debug_frame';
+  /** Load bias added to lo/hi (FrameIndex.rebased): DW_CFA_set_loc's link addresses need it too. */
+  bias?: number;
 }
 
 const DW_EH_PE_omit = 0xff;
@@ -131,6 +133,15 @@ export class FrameIndex {
   }
 
   get size(): number { return this.fdes.length; }
+
+  /**
+   * The same FDEs at load addresses, for a PIE or shared library loaded at `bias`. The CFA and
+   * register rules do not depend on where the code sits, so only the pc ranges move.
+   */
+  rebased(bias: number): FrameIndex {
+    if (bias === 0) return this;
+    return new FrameIndex(this.fdes.map((f) => ({ ...f, lo: f.lo + bias, hi: f.hi + bias, bias: (f.bias ?? 0) + bias })));
+  }
 
   find(pc: number): Fde | undefined {
     let lo = 0, hi = this.fdes.length - 1, ans = -1;

@@ -47,11 +47,16 @@ export function cfaOf(frames: FrameIndex, pc: number, readReg: ReadReg, readMem:
   return rules.cfa.expr ? evaluateValue(rules.cfa.expr, { readReg, readMem }) : BigInt.asUintN(64, readReg(rules.cfa.reg) + BigInt(rules.cfa.offset));
 }
 
-/** Expression context of the frame whose pc and registers are given. */
-export function frameContext(src: FrameSources, pc: number, readReg: ReadReg, readMem: ReadMem, isTop: boolean, depth = 0): ExprContext {
+/**
+ * Expression context of the frame whose pc (a link address) and registers are given. `bias` is
+ * the load bias of a PIE: register and memory values are load addresses, so a return address
+ * read while chasing an entry value is turned back into a link address before the call-site
+ * lookup, and DW_OP_addr operands get the bias added.
+ */
+export function frameContext(src: FrameSources, pc: number, readReg: ReadReg, readMem: ReadMem, isTop: boolean, bias = 0, depth = 0): ExprContext {
   const lookupPc = isTop ? pc : pc - 1;
   const ctx: ExprContext = {
-    readReg, readMem,
+    readReg, readMem, addrBias: bias,
     cfa: () => {
       const c = cfaOf(src.frames, pc, readReg, readMem, isTop);
       if (c === undefined) throw new Error('no call frame information for this pc');
@@ -67,14 +72,14 @@ export function frameContext(src: FrameSources, pc: number, readReg: ReadReg, re
       if (depth >= MAX_ENTRY_DEPTH) return undefined;
       try {
         const caller = unwindStep(src.frames, pc, readReg, readMem, isTop);
-        const site = caller && src.callSites.get(caller.pc);
+        const site = caller && src.callSites.get(caller.pc - bias);
         if (!caller || !site) return undefined;
         const param = site.children.find((c) => (c.tag === DW_TAG_call_site_parameter || c.tag === DW_TAG_GNU_call_site_parameter)
           && c.attrs.get(DW_AT_location) instanceof Uint8Array && sameBytes(c.attrs.get(DW_AT_location) as Uint8Array, expr));
         const value = param && (param.attrs.get(DW_AT_call_value) ?? param.attrs.get(DW_AT_GNU_call_site_value));
         if (!(value instanceof Uint8Array)) return undefined;
         const regs = caller.regs;
-        const callerCtx = frameContext(src, caller.pc, (r) => (r === 0 ? 0n : regs.get(r) ?? 0n), readMem, false, depth + 1);
+        const callerCtx = frameContext(src, caller.pc - bias, (r) => (r === 0 ? 0n : regs.get(r) ?? 0n), readMem, false, bias, depth + 1);
         return evaluateValue(value, callerCtx);
       } catch {
         return undefined;

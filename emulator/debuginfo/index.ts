@@ -1,7 +1,9 @@
 // DWARF debug information of one ELF file for the debugger: line table, call frame information,
 // functions, scopes, variables and their values — everything the debug adapter needs from
 // .debug_* / .eh_frame, with no DAP or VS Code knowledge. Addresses are link addresses: for a
-// PIE or shared library, subtract the load bias before asking and add it to answers.
+// PIE or shared library, subtract the load bias before asking and add it to answers — except
+// the unwinding methods (unwindStep, backtrace, cfaAt), which walk the guest's own registers and
+// memory and so take load addresses plus the bias.
 
 import type { ElfFile } from '../elf/elf';
 import { FrameIndex, parseFrameSection } from './cfi';
@@ -30,6 +32,7 @@ export class DebugInfo {
   readonly types: TypeTable;
   /** Call-site DIEs by return address (entry values of -Og parameters). */
   readonly callSites: Map<number, Die>;
+  private rebasedFrames?: { bias: number; index: FrameIndex };
   /** Units that use location lists: optimised code (see afterPrologue). */
   private readonly optimizedUnits = new Set<Unit>();
 
@@ -129,18 +132,33 @@ export class DebugInfo {
 
   scopeAt(pc: number): Scope | undefined { return this.scopes.scopeAt(pc); }
 
-  unwindStep(pc: number, readReg: ReadReg, readMem: ReadMem, isTop = true): CallerFrame | undefined {
-    return unwindStep(this.frames, pc, readReg, readMem, isTop);
+  /**
+   * The call frame information at load addresses for a file loaded at `bias` (a PIE or shared
+   * library). Unwinding works on the guest's registers and memory, which hold load addresses, so
+   * the unwinding methods below take load addresses and this bias (0 for a fixed-address program).
+   */
+  framesAt(bias: number): FrameIndex {
+    if (bias === 0) return this.frames;
+    if (this.rebasedFrames?.bias !== bias) this.rebasedFrames = { bias, index: this.frames.rebased(bias) };
+    return this.rebasedFrames.index;
   }
 
-  /** Stack walk from the current registers; `functionStart` (ELF symbols) enables prologue analysis where CFI is missing. */
-  backtrace(pc: number, readReg: ReadReg, readMem: ReadMem, maxFrames = 64, functionStart?: (pc: number) => number | undefined): StackFrameInfo[] {
-    return backtrace(this.frames, pc, readReg, readMem, maxFrames, functionStart);
+  /** One unwinding step from the frame at pc (a load address; `bias`: see framesAt). */
+  unwindStep(pc: number, readReg: ReadReg, readMem: ReadMem, isTop = true, bias = 0): CallerFrame | undefined {
+    return unwindStep(this.framesAt(bias), pc, readReg, readMem, isTop);
   }
 
-  /** Canonical frame address of the frame at pc (undefined without CFI for pc). */
-  cfaAt(pc: number, readReg: ReadReg, readMem: ReadMem, isTop = true): bigint | undefined {
-    return cfaOf(this.frames, pc, readReg, readMem, isTop);
+  /**
+   * Stack walk from the current registers (pc a load address; `bias`: see framesAt);
+   * `functionStart` (ELF symbols, load addresses) enables prologue analysis where CFI is missing.
+   */
+  backtrace(pc: number, readReg: ReadReg, readMem: ReadMem, maxFrames = 64, functionStart?: (pc: number) => number | undefined, bias = 0): StackFrameInfo[] {
+    return backtrace(this.framesAt(bias), pc, readReg, readMem, maxFrames, functionStart);
+  }
+
+  /** Canonical frame address of the frame at pc (a load address; undefined without CFI for pc). */
+  cfaAt(pc: number, readReg: ReadReg, readMem: ReadMem, isTop = true, bias = 0): bigint | undefined {
+    return cfaOf(this.framesAt(bias), pc, readReg, readMem, isTop);
   }
 
   /**
@@ -153,7 +171,7 @@ export class DebugInfo {
     if (!scope) return undefined;
     const lookupPc = isTop ? pc : pc - 1;
     const readMem: ReadMem = (a, n) => { const b = access.readMem(a, n); return b && bytesToBigInt(b, false); };
-    const ctx = { ...frameContext(this, pc, (r) => access.readReg(r), readMem, isTop), addrBias: bias };
+    const ctx = frameContext(this, pc, (r) => access.readReg(r), readMem, isTop, bias);
     const node = (v: VariableInfo): ValueNode => this.variableNode(v, lookupPc, ctx, access);
     return { function: scope.function, params: scope.params.map(node), locals: scope.locals.map(node) };
   }

@@ -43,7 +43,7 @@ function runProgram(insns: Uint8Array, fde: Fde, pc: number, state: RowState, in
     if (hi === 0xc0) { restore(low); continue; } // restore
     switch (op) {
       case 0x00: break; // nop
-      case 0x01: loc = r.uN(cie.addrSize); if (loc > pc) return loc; break; // set_loc
+      case 0x01: loc = r.uN(cie.addrSize) + (fde.bias ?? 0); if (loc > pc) return loc; break; // set_loc
       case 0x02: if (advance(r.u8())) return loc; break;
       case 0x03: if (advance(r.u16())) return loc; break;
       case 0x04: if (advance(r.u32())) return loc; break;

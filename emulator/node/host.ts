@@ -1,7 +1,8 @@
 // HostServices on Node: guest files through node:fs (sync calls — syscalls are synchronous),
 // real clocks and crypto randomness, stdio on the process's own fds unless the caller captures
-// them. The only place in emulator/ that touches node:fs. `confineRoot` limits guest file
-// access to one folder (plus read-only `readRoots`, e.g. the sysroot): anything else is EACCES.
+// them, and the host's CPU mask (cpus.ts). emulator/node/ is the only part of emulator/ that
+// touches node:fs. `confineRoot` limits guest file access to one folder (plus read-only
+// `readRoots`, e.g. the sysroot): anything else is EACCES.
 // The loader's readFile (program, interpreter) is not confined: the user picked those files.
 
 import * as fs from 'node:fs';

@@ -308,14 +308,15 @@ export class PluginManager {
    */
   directMem(ctx: PluginContext, fn: MemCallback['fn'], flags: CbFlags): DirectMemCallback | undefined {
     if (flags !== CbFlags.NO_REGS || this.tracer !== null) return undefined;
-    return {
-      raw: fn, owner: ctx, generation: ctx.generation, marker: this, ctx,
-      onError: (e: unknown) => {
+    const onError = (e: unknown) => {
         this.curVcpu = -1; this.curCtx = null; this.curMemInfo = -1;
         if (isPluginSignal(e)) throw e;
         this.fail(ctx, 'mem', e);
-      },
-    };
+      };
+    return {
+      raw: fn, owner: ctx, generation: ctx.generation, marker: this, ctx,
+      onError, safe: (v: number, i: number, a: number, u: unknown) => { try { fn(v, i, a, u); } catch (e) { onError(e); } },
+    } as DirectMemCallback;
   }
 
   // ---- unloading --------------------------------------------------------------------------

@@ -172,7 +172,9 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
     `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), 'T0 = 0, T1 = 0, T2 = 0, T3 = 0, T4 = 0, T5 = 0, A = 0, AH = 0, V = 0, VH = 0, ST = 0',
       'XS = 0, XPC = 0, XK = 0', 'PG = null'].join(', ')};`,
     'out: {',
+    ((globalThis as any).process?.env?.XEXP ?? '').includes('b') ? 'try {' : '',
     body,
+    ((globalThis as any).process?.env?.XEXP ?? '').includes('b') ? '} catch (e) { XS = 9; XPC = S.pc; XK = 0; }' : '',
     '}',
     `${store(dirty)} ${iflush} S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
   ].join('\n');

@@ -72,9 +72,14 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
     if (d) {
       // The plugin's own function, called here so V8 can inline it (DirectMemCallback).
       const m = c.konst(d.marker), set = (v: string, x: string, i: string) => `${m}.curVcpu = ${v}; ${m}.curCtx = ${x}; ${m}.curMemInfo = ${i};`;
-      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { ${set('VCPU', c.konst(d.ctx), String(info))}`);
-      c.emit(`try { ${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); } catch (e) { ${c.konst(d)}.onError(e); }`);
-      c.emit(`${set('-1', 'null', '-1')} }`);
+      const X = (globalThis as any).process?.env?.XEXP ?? '';
+      const pre = X.includes('m') ? '' : X.includes('i') ? `MV.info = ${info};` : set('VCPU', c.konst(d.ctx), String(info));
+      const post = X.includes('m') ? '' : X.includes('i') ? `MV.info = -1;` : set('-1', 'null', '-1');
+      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { ${pre}`);
+      if (X.includes('t')) c.emit(`${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
+      else if (X.includes('w')) c.emit(`${c.konst((d as any).safe)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
+      else c.emit(`try { ${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); } catch (e) { ${c.konst(d)}.onError(e); }`);
+      c.emit(`${post} }`);
     } else {
       c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
     }

@@ -31,7 +31,10 @@ export class HeatMapView implements vscode.WebviewViewProvider, vscode.Disposabl
 <p id="empty">No memory accesses yet. Start a tbscope debug session (the hotpages plugin is loaded by default) and step or continue: pages light up as the program reads and writes them.</p>
 <div id="map"></div><div id="legend"></div>
 <script nonce="${nonce}" src="${script}"></script></body></html>`;
-    this.subs.push(view.webview.onDidReceiveMessage((m: { select?: number }) => { if (typeof m.select === 'number') this.select(m.select); }));
+    this.subs.push(view.webview.onDidReceiveMessage((m: { select?: number; ready?: boolean }) => {
+      if (typeof m.select === 'number') this.select(m.select);
+      if (m.ready) this.post(); // the page missed what was posted before its script ran
+    }));
     view.onDidChangeVisibility(() => this.post());
     this.post();
   }
