@@ -9,7 +9,7 @@ import { evaluateExpression, formatValue, type EvalEnv, type Value } from './exp
 import type { Runtime } from './runtime';
 import { resolvePath } from './paths';
 import type { Frame, StackCache } from './stack';
-import { evalEnv, hex } from './target';
+import { evalEnv, hex, readBytes, symbolText } from './target';
 import type { Variables } from './variables';
 
 /** A variable's value for arithmetic, from its display text (integers, pointers, floats, chars). */
@@ -24,12 +24,23 @@ function nodeValue(n: ValueNode): Value | undefined {
   return undefined;
 }
 
-/** The expression environment of a frame: its registers, then its DWARF variables by name. */
+/** File-scope DWARF variables (as gdb, a global's name means its value, not its address). */
+function globals(rt: Runtime, frame: Frame): ValueNode[] {
+  try {
+    return rt.debugInfo?.hasDebugInfo ? rt.debugInfo.globalValues({
+      readReg: (r) => frame.regs(r), readMem: (a, n) => readBytes(rt, a, n), symbolize: (a) => symbolText(rt, a),
+    }, rt.proc.image.program.bias) : [];
+  } catch { return []; }
+}
+
+/** The expression environment of a frame: its DWARF variables by name (locals, arguments, globals), then registers and symbols. */
 export function frameEnv(rt: Runtime, frame: Frame, vars: Variables): { env: EvalEnv; find(name: string): ValueNode | undefined } {
   let fv: ReturnType<Variables['frameValues']> | null = null;
+  let gv: ValueNode[] | undefined;
   const root = (name: string) => {
     if (fv === null) fv = vars.frameValues(rt, frame);
-    return fv?.locals.find((n) => n.name === name) ?? fv?.params.find((n) => n.name === name);
+    return fv?.locals.find((n) => n.name === name) ?? fv?.params.find((n) => n.name === name)
+      ?? (gv ??= globals(rt, frame)).find((n) => n.name === name);
   };
   const find = (path: string) => resolvePath(path, root);
   const env = evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); });

@@ -3,11 +3,11 @@
 // Arguments and Locals scopes from DWARF when the program has them. Variable references are
 // handed out per stop and forgotten when the guest resumes.
 
-import { childPath } from './paths';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/cpu/state';
 import type { ValueNode } from '../emulator/debuginfo/index';
 import { evaluateExpression, formatValue, toBig, type Value } from './expr';
+import { childPath } from './paths';
 import type { Runtime } from './runtime';
 import type { Frame, StackCache } from './stack';
 import { AdapterError, evalEnv, hex, readBytes, symbolText } from './target';

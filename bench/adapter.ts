@@ -57,7 +57,7 @@ const median = (v: number[]): number => { const s = [...v].sort((x, y) => x - y)
 async function session(args: Args): Promise<{ dc: DebugClient; stdout: () => string }> {
   const dc = args.adapter === 'dist'
     ? new DebugClient('node', join(ROOT, 'dist', 'adapter.js'), 'tbscope')
-    : new DebugClient(process.execPath, join(ROOT, 'adapter', 'main.ts'), 'tbscope', { execArgv: [], env: { ...process.env, NODE_OPTIONS: '--import tsx' } });
+    : new DebugClient(process.execPath, join(ROOT, 'adapter', 'main.ts'), 'tbscope', { env: { ...process.env, NODE_OPTIONS: '--import tsx' } });
   dc.defaultTimeout = 600_000;
   await dc.start();
   let out = '';

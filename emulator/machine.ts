@@ -50,7 +50,7 @@ export class Machine {
   /** Called after each translation (-d in_asm, the TB view). */
   onTranslate?: (tb: TranslationBlock) => void;
   /** Filled by generated code before memory callbacks run (qemu_plugin_mem_get_value); plugins may supply their own slot. */
-  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0 };
+  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0, info: -1, vcpu: 0 };
   /** The time CSR (rdtime); default: the instruction count, so runs stay deterministic. */
   readTime: () => number = () => this.cpu.instret;
   /** Breakpoint addresses: execution stops before the instruction at such a pc. */
@@ -172,10 +172,13 @@ export class Machine {
 
   private translate(pc: number, flags: number): TranslationBlock {
     const formed = this.form(pc, flags & TbFlags.ONE_INSN ? 1 : this.maxTbInsns);
-    const instr = this.translateHook && !formed.trap
-      ? this.translateHook({ pc, insns: formed.insns, flags }) : undefined;
-    const tb = new TranslationBlock(pc, flags, formed.size, formed.insns, ++this.seq, instr, formed.trap);
-    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap: formed.trap }, this.env.fp, this.cpu.index);
+    // An illegal first instruction is still a one-instruction TB to plugins (QEMU translates it,
+    // runs its exec callbacks, then raises SIGILL); a fetch fault has no instruction to show.
+    const trap = formed.trap;
+    const shown = trap?.kind === 'illegal' ? [illegalInsn(pc, trap.raw)] : trap ? undefined : formed.insns;
+    const instr = this.translateHook && shown ? this.translateHook({ pc, insns: shown, flags }) : undefined;
+    const tb = new TranslationBlock(pc, flags, formed.size, formed.insns, ++this.seq, instr, trap);
+    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap }, this.env.fp, this.cpu.index);
     tb.source = gen.source;
     tb.consts = gen.consts;
     tb.fn = compileTb(gen);
@@ -347,3 +350,11 @@ export class Machine {
 }
 
 export { TranslationBlock };
+
+/** The Insn plugins see for an undecodable instruction (Insn.illegal). */
+function illegalInsn(pc: number, raw: number): Insn {
+  return {
+    pc, raw, size: (raw & 3) === 3 ? 4 : 2, op: 'ebreak', rd: 0, rs1: 0, rs2: 0, rs3: 0, imm: 0, rm: 0, csr: 0,
+    aq: false, rl: false, pred: 0, succ: 0, illegal: true,
+  };
+}

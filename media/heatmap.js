@@ -1,6 +1,7 @@
 // Memory Heat Map page script (webview): draws the regions of page cells the extension posts
 // ({ regions: [{ start, cells: [{ address, reads, writes, level }] }] }) and reports a click as
-// { select: address }; says { ready: true } once it listens. Built with DOM calls only (no innerHTML), and receives numbers only.
+// { select: address }, and { ready: true } once it listens. Built with DOM calls only (no
+// innerHTML), and receives numbers only.
 (function () {
   const vscode = acquireVsCodeApi();
   const map = document.getElementById('map');

@@ -287,9 +287,10 @@ try {
     const pageAddr = Number(/0x[0-9a-f]+/.exec(await row.innerText())[0]);
     await row.hover();
     await row.locator('.action-label[aria-label="Add Data Breakpoint on Page"]').click();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*write\s*$/ }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^write$/ }) }).first().click();
     await page.locator('.statusbar-item', { hasText: 'data breakpoint (write) on page' }).first().waitFor();
     await command('Debug: Continue');
+    await command('View: Show Run and Debug');
     // The adapter's stop description ("write of N bytes at A by the instruction at P") is the
     // call stack's state label: the write must fall in the page.
     const state = page.locator('.debug-call-stack', { hasText: /write of \d+ bytes at 0x/i });

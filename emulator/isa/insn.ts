@@ -32,4 +32,10 @@ export interface Insn {
   /** fence predecessor/successor sets (4 bits each). */
   pred: number;
   succ: number;
+  /**
+   * Set only on the stand-in for an undecodable first instruction of a TB, shown to plugins
+   * (QEMU runs the exec callbacks of such a one-instruction TB before SIGILL). `raw`/`size` are
+   * the fetched bits; `op` and the operand fields then mean nothing.
+   */
+  illegal?: true;
 }

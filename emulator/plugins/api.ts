@@ -84,8 +84,9 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     pushExec(target.instr, exec(target, kind, cb, checkFlags(flags, fn), ud, c));
   };
   const cpu = (fn: string) => {
-    if (mgr.curVcpu < 0 || !mgr.binding) throw new Error(`${fn}: only available in a vCPU callback`);
-    return mgr.binding.cpu(mgr.curVcpu);
+    const vcpu = mgr.currentVcpu();
+    if (vcpu < 0 || !mgr.binding) throw new Error(`${fn}: only available in a vCPU callback`);
+    return mgr.binding.cpu(vcpu);
   };
   const memory = (fn: string) => {
     if (!mgr.binding) throw new Error(`${fn}: no guest is running`);
@@ -166,6 +167,7 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     insnHaddr: insn => checkInsn(insn, 'insnHaddr').insn.pc,
     insnDisas: insn => {
       const i = checkInsn(insn, 'insnDisas').insn;
+      if (i.illegal) return 'illegal';   // QEMU's RISC-V disassembler names undecodable bits so
       return mgr.binding?.disassemble?.(i) ?? disassemble(i);
     },
     insnSymbol: insn => mgr.binding?.symbolize?.(checkInsn(insn, 'insnSymbol').insn.pc) ?? null,
@@ -175,7 +177,8 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     memIsBigEndian: info => mi.meminfoIsBigEndian(info),
     memIsStore: info => mi.meminfoIsStore(info),
     memGetValue: info => {
-      if (mgr.curMemInfo < 0 || mgr.curMemInfo !== info) throw new Error('memGetValue: only valid inside the memory callback that received this meminfo');
+      const cur = mgr.currentMemInfo();
+      if (cur < 0 || cur !== info) throw new Error('memGetValue: only valid inside the memory callback that received this meminfo');
       return memValue(mgr.memValue.lo, mgr.memValue.hi, mi.meminfoSizeShift(info));
     },
     getHwaddr: () => null,

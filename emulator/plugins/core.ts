@@ -303,20 +303,29 @@ export class PluginManager {
 
   /**
    * The fast path for a NO_REGS memory callback (DirectMemCallback): generated code calls the
-   * plugin's function itself and keeps this manager's current-callback fields up to date. Not
-   * offered while a tracer observes callbacks (the wrapper reports each one to it).
+   * plugin's function itself, marking it as running in memValue.info. Not offered while a tracer
+   * observes callbacks (the wrapper reports each one to it).
    */
   directMem(ctx: PluginContext, fn: MemCallback['fn'], flags: CbFlags): DirectMemCallback | undefined {
     if (flags !== CbFlags.NO_REGS || this.tracer !== null) return undefined;
-    const onError = (e: unknown) => {
-        this.curVcpu = -1; this.curCtx = null; this.curMemInfo = -1;
+    return {
+      raw: fn, owner: ctx, generation: ctx.generation,
+      onError: (e: unknown) => {
+        this.memValue.info = -1;
         if (isPluginSignal(e)) throw e;
         this.fail(ctx, 'mem', e);
-      };
-    return {
-      raw: fn, owner: ctx, generation: ctx.generation, marker: this, ctx,
-      onError, safe: (v: number, i: number, a: number, u: unknown) => { try { fn(v, i, a, u); } catch (e) { onError(e); } },
-    } as DirectMemCallback;
+      },
+    };
+  }
+
+  /** vCPU of the callback running now (-1: none); a direct memory callback counts (see directMem). */
+  currentVcpu(): number {
+    return this.curVcpu < 0 && (this.memValue.info ?? -1) >= 0 ? this.memValue.vcpu ?? 0 : this.curVcpu;
+  }
+
+  /** meminfo of the memory callback running now, -1 when none. */
+  currentMemInfo(): number {
+    return this.curMemInfo < 0 ? this.memValue.info ?? -1 : this.curMemInfo;
   }
 
   // ---- unloading --------------------------------------------------------------------------

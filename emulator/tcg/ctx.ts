@@ -99,6 +99,9 @@ export class Ctx {
    */
   region = false;
 
+  /** Set when the code calls direct memory callbacks: assemble() then wraps it in the one try/catch they need. */
+  directCalls = false;
+
   /** Code that leaves the TB: pc (an expression), `retired` instructions of this TB done. */
   exit(status: TbStatus, pc: string, retired: number): string {
     // One shared exit after the `out:` block (codegen.assemble) writes the registers back:

@@ -10,7 +10,7 @@
 import type { Insn } from '../isa/insn';
 import { makeMeminfo } from '../plugins/meminfo';
 import { CbFlags, MemRW } from './instrument';
-import { Ctx, toNum } from './ctx';
+import { Ctx, num, toNum } from './ctx';
 import type { Gen } from './gen-int';
 import { TbStatus } from './tb';
 
@@ -58,8 +58,10 @@ function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string): void {
 /**
  * Plugin memory callbacks and inline ops for one successful access of this instruction:
  * value (vlo, vhi) for qemu_plugin_mem_get_value, QEMU's meminfo, vaddr = (A, AH).
+ * `complete`: the instruction has done everything else by now, so direct callbacks may be used
+ * (a throw then leaves the TB at the next instruction, see DirectMemCallback).
  */
-function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string): void {
+function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string, complete = false): void {
   const ins = c.instr;
   if (!ins) return;
   const info = makeMeminfo(sizeShift, signed, rw === MemRW.W);
@@ -68,18 +70,12 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
     if (!(cb.rw & rw)) continue;
     if (first) { c.emit(`MV.lo = ${vlo}; MV.hi = ${vhi}; MV.sizeShift = ${sizeShift};`); first = false; }
     c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc);
-    const d = cb.direct;
+    const d = complete ? cb.direct : undefined;
     if (d) {
-      // The plugin's own function, called here so V8 can inline it (DirectMemCallback).
-      const m = c.konst(d.marker), set = (v: string, x: string, i: string) => `${m}.curVcpu = ${v}; ${m}.curCtx = ${x}; ${m}.curMemInfo = ${i};`;
-      const X = (globalThis as any).process?.env?.XEXP ?? '';
-      const pre = X.includes('m') ? '' : X.includes('i') ? `MV.info = ${info};` : set('VCPU', c.konst(d.ctx), String(info));
-      const post = X.includes('m') ? '' : X.includes('i') ? `MV.info = -1;` : set('-1', 'null', '-1');
-      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { ${pre}`);
-      if (X.includes('t')) c.emit(`${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
-      else if (X.includes('w')) c.emit(`${c.konst((d as any).safe)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
-      else c.emit(`try { ${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); } catch (e) { ${c.konst(d)}.onError(e); }`);
-      c.emit(`${post} }`);
+      c.directCalls = true;
+      const next = c.exit(TbStatus.NEXT, num(c.insn.pc + c.insn.size), c.k + 1).replace(/XS = \d+; |break out; /g, '');
+      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { MV.info = ${info}; CB = ${c.konst(d)}; ${next}`);
+      c.emit(`${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); MV.info = -1; CB = null; }`);
     } else {
       c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
     }
@@ -87,6 +83,9 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
   }
   for (const op of ins.memInline) if (op.rw & rw) c.inlineOp(op.op, op.entry, op.imm);
 }
+
+/** Whether no memory callback of this instruction looks at registers (they may then run after its register write). */
+const noRegs = (c: Ctx): boolean => !c.instr || c.instr.mem.every((cb) => cb.flags === CbFlags.NO_REGS);
 
 const log2 = (size: number): number => (size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3);
 
@@ -102,8 +101,11 @@ function intLoad(size: 1 | 2 | 4 | 8, signed: boolean): Gen {
       c.emit(`V = ${lo};`); lo = 'V'; hi = 'V >> 31';
     } else if (size === 4) { hi = '0'; }
     // QEMU's memops: 8-byte accesses are unsigned (MO_TEUQ), so the meminfo sign bit is clear.
-    memCallbacks(c, MemRW.R, log2(size), signed && size < 8, lo, hi);
-    c.set(i.rd, lo, hi);
+    // NO_REGS callbacks cannot see rd: write it first, so the instruction is complete when they run.
+    const late = noRegs(c);
+    if (late) c.set(i.rd, lo, hi);
+    memCallbacks(c, MemRW.R, log2(size), signed && size < 8, lo, hi, late);
+    if (!late) c.set(i.rd, lo, hi);
   };
 }
 
@@ -114,7 +116,7 @@ function intStore(size: 1 | 2 | 4 | 8): Gen {
     store(c, size, l, h);
     // QEMU's riscv stores use signed memops for sb/sh/sw (MO_SB, MO_TESW, MO_TESL).
     const vlo = size === 1 ? `(${l}) & 255` : size === 2 ? `(${l}) & 65535` : l;
-    memCallbacks(c, MemRW.W, log2(size), size < 8, vlo, size === 8 ? h : '0');
+    memCallbacks(c, MemRW.W, log2(size), size < 8, vlo, size === 8 ? h : '0', true);
   };
 }
 
@@ -123,8 +125,10 @@ function fpLoad(size: 4 | 8): Gen {
     effAddr(c, i, i.imm);
     load(c, size);
     const hi = size === 8 ? 'VH' : '-1';   // flw NaN-boxes the single (ch. 12.2)
-    memCallbacks(c, MemRW.R, log2(size), false, 'V', size === 8 ? 'VH' : '0');
-    c.emit(`FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = ${hi};`);
+    const late = noRegs(c), write = `FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = ${hi};`;
+    if (late) c.emit(write);
+    memCallbacks(c, MemRW.R, log2(size), false, 'V', size === 8 ? 'VH' : '0', late);
+    if (!late) c.emit(write);
   };
 }
 
@@ -133,7 +137,7 @@ function fpStore(size: 4 | 8): Gen {
     effAddr(c, i, i.imm);
     c.emit(`T2 = FR[${2 * i.rs2}]; T3 = FR[${2 * i.rs2 + 1}];`);
     store(c, size, 'T2', 'T3');
-    memCallbacks(c, MemRW.W, log2(size), false, 'T2', size === 8 ? 'T3' : '0');
+    memCallbacks(c, MemRW.W, log2(size), false, 'T2', size === 8 ? 'T3' : '0', true);
   };
 }
 

@@ -42,20 +42,17 @@ export interface MemCallback {
 
 /**
  * A NO_REGS memory callback the translator may call without a wrapper, so V8 can inline the
- * plugin's function into the TB. Generated code does, per access:
- *   if (owner.generation === generation) {
- *     marker.curVcpu = vcpu; marker.curCtx = ctx; marker.curMemInfo = info;
- *     try { raw(vcpu, info, vaddr, userdata) } catch (e) { onError(e) }
- *     marker.curVcpu = -1; marker.curCtx = null; marker.curMemInfo = -1;
- *   }
- * (the marker is QEMU's "current callback": what the API checks; NO_REGS is its idle flag value).
+ * plugin's function into the TB. Only used where the instruction is complete when its callbacks
+ * run (nothing of it left to do), so a throw can be handled once per TB: generated code does
+ *   if (owner.generation === generation) { MV.info = info; CB = this; (exit at the next insn);
+ *     raw(vcpu, info, vaddr, userdata); MV.info = -1; CB = null; }
+ * and the TB's single catch calls CB.onError(e) and leaves at the next instruction.
+ * MV.info is the "current callback" marker the plugin API checks (MemValueSlot.info).
  */
 export interface DirectMemCallback {
   raw: MemCallback['fn'];
   owner: { generation: number };
   generation: number;
-  marker: { curVcpu: number; curCtx: unknown; curMemInfo: number };
-  ctx: unknown;
   /** The callback threw: report and unload its plugin (rethrows control-flow signals). */
   onError(e: unknown): void;
 }
@@ -89,4 +86,10 @@ export type TranslateHook = (tb: TbDescription) => TbInstrumentation | undefined
  * The value of the memory access being reported to a memory callback (qemu_plugin_mem_get_value),
  * set by generated code just before it calls the callbacks. 128-bit values never occur on RV64GC.
  */
-export interface MemValueSlot { lo: number; hi: number; sizeShift: number }
+export interface MemValueSlot {
+  lo: number; hi: number; sizeShift: number;
+  /** While a direct memory callback runs: its meminfo (else -1 or absent). */
+  info?: number;
+  /** The vCPU whose generated code writes this slot. */
+  vcpu?: number;
+}

@@ -80,7 +80,7 @@ describe('adapter: breakpoints, stepping and inspection (instruction level)', fu
     await stopAt(() => request(s, 'setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x' + call.toString(16) }] }));
     assert.equal(await pc(), call);
     // First iteration: counter is still 0; next runs add (counter++) and stops after the call.
-    const counter = async () => (await s.dc.evaluateRequest({ expression: '*(int*)counter' })).body.result;
+    const counter = async () => (await s.dc.evaluateRequest({ expression: 'counter' })).body.result;
     assert.equal(await counter(), '0');
     await stepped(s.dc.nextRequest({ threadId: 1, granularity: 'instruction' }));
     assert.equal(await pc(), nextAddr(l, call));

@@ -42,7 +42,7 @@ describe('adapter: data breakpoints', function () {
       assert.deepEqual(ev.body.hitBreakpointIds, [set.body.breakpoints[0].id]);
       assert.match(ev.body.description!, /write of 4 bytes/);
       assert.equal(Number((await registers(s)).get('pc')), afterStore);
-      assert.equal((await s.dc.evaluateRequest({ expression: '*(int*)counter' })).body.result, String(n));
+      assert.equal((await s.dc.evaluateRequest({ expression: '*(int*)&counter' })).body.result, String(n));
     }
     await s.dc.setDataBreakpointsRequest({ breakpoints: [] });
     const code = exitCode(s);

@@ -9,6 +9,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { type DebugInfo, type StackFrameInfo } from '../../emulator/debuginfo';
 import type { GuestProcess } from '../../emulator/linux/process';
+import { Machine } from '../../emulator/machine';
 import { hasSysroot, OBJDUMP, REPO_ROOT, requireTool, run, skipBecause, SYSROOT } from '../support/oracles';
 import { fixture, start } from '../linux/helpers';
 import { accessOf, debugInfoOf, markerLine, VARS_SOURCE } from './helpers';
@@ -17,9 +18,11 @@ import { accessOf, debugInfoOf, markerLine, VARS_SOURCE } from './helpers';
 function runToLink(path: string, di: DebugInfo, linkAddr: (di: DebugInfo) => number): GuestProcess {
   const { proc } = start(path, { argv: [path], sysroot: SYSROOT });
   const bias = proc.image.program.bias;
-  proc.machine.addBreakpoint(linkAddr(di) + bias);
+  const m = proc.machine;
+  if (!(m instanceof Machine)) throw new Error('start() no longer gives a Machine');
+  m.addBreakpoint(linkAddr(di) + bias);
   for (;;) {
-    const stop = proc.machine.run();
+    const stop = m.run();
     if (stop.kind === 'breakpoint') return proc;
     const end = proc.handleStop(stop);
     if (end) throw new Error(`${path} ended before its breakpoint`);

@@ -15,6 +15,7 @@ import { runWithPlugins as run } from './run-guest';
 
 const ACCESSES = resolve(ROOT, 'test/fixtures/bin/plugin-accesses');
 const TINY_C = resolve(ROOT, 'examples/bin/tiny-c');
+const HELLO = resolve(ROOT, 'examples/bin/hello-static');
 
 const plugin = (mgr: PluginManager, install: (api: PluginApi) => void) => installModule(mgr, 'test', { apiVersion: 7, install }, []);
 
@@ -109,6 +110,27 @@ describe('plugins: on the Machine', function () {
     assert.equal(r.status, 0);
     assert.deepEqual(r.errors, ['tbscope: plugin test: tb_trans callback threw: kaput (plugin unloaded)']);
     assert.match(r.log, /^Total: bb's: \d+, insns: \d+$/m);
+  });
+
+  it('a NO_REGS memory callback that throws mid-block (direct call, also inside regions) is unloaded; the guest path is unchanged', () => {
+    const insn = (mgr: PluginManager) => loadBuiltin(mgr, 'insn,inline=on');
+    const clean = run(HELLO, insn);
+    for (const after of [1, 20000]) {
+      let calls = 0;
+      const r = run(HELLO, mgr => {
+        plugin(mgr, api => api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+          for (let i = 0; i < api.tbNInsns(tb); i++) {
+            api.registerVcpuMemCb(api.tbGetInsn(tb, i), () => { if (++calls === after) throw new Error('kaput'); }, CbFlags.NO_REGS, MemRW.RW);
+          }
+        }));
+        insn(mgr);
+      });
+      assert.equal(r.status, 0);
+      assert.deepEqual(r.errors, ['tbscope: plugin test: mem callback threw: kaput (plugin unloaded)']);
+      assert.equal(calls, after, 'no callback of the unloaded plugin runs');
+      // Same instructions executed as without the plugin: the throw lost no guest state.
+      assert.equal(r.log, clean.log);
+    }
   });
 });
 

@@ -1,0 +1,82 @@
+// The Debug Console / watch `evaluate` through the real adapter against gdb-multiarch on the same
+// program under qemu-riscv64, stopped at the same line: registers with and without `$`, locals,
+// arguments and globals by name, access paths (`p->x`, `table[1]`, `origin.name`, `*p`), `&var`,
+// `*(type*)addr`, symbols and arithmetic over all of them, in the top frame and in the caller's.
+// Stack addresses are left out: qemu-riscv64 and tbscope place the stack differently.
+
+import { strict as assert } from 'node:assert';
+import { gdbLive } from '../debuginfo/helpers';
+import { QEMU, requireTool } from '../support/oracles';
+import { example, EXAMPLES, launch, markerLine, openSession, source, type Session } from './helpers';
+
+/** Numeric expressions, as (our expression, gdb's spelling); gdb prints them as signed 64-bit decimals. */
+const NUMERIC: Record<'top' | 'caller', [string, string][]> = {
+  top: [
+    ['$a1', '$a1'], ['a2', '$a2'], ['$a1 + a2 * 2', '$a1 + $a2 * 2'], ['dx * 3 - dy', 'dx * 3 - dy'],
+    ['p->x', 'p->x'], ['p->y + dy', 'p->y + dy'], ['counter', 'counter'], ['counter + 1', 'counter + 1'],
+    ['&counter', '&counter'], ['*(int*)&counter', '*(int*)&counter'], ['*(unsigned char*)(&counter)', '*(unsigned char*)&counter'],
+    ['table[1]', 'table[1]'], ['table[4] - table[3]', 'table[4] - table[3]'], ['&table[2]', '&table[2]'],
+    ['*(long*)(&table[0] + 16)', '*(long*)((char*)&table[0] + 16)'], ['origin.name', 'origin.name'],
+    ['main', 'main'], ['(7 + 3) % 4 << 2', '(7 + 3) % 4 << 2'], ['(char)300', '(char)300'],
+  ],
+  caller: [['total', 'total'], ['p.x + p.y', 'p.x + p.y'], ['p.name', 'p.name'], ['total * 2 + counter', 'total * 2 + counter']],
+};
+/** Values shown as the Variables view shows them (gdb's print format). */
+const TEXT: Record<'top' | 'caller', string[]> = { top: ['*p', 'p->name', 'origin'], caller: ['p', 'p.name'] };
+
+function gdbCommands(line: number): string[] {
+  const c = [`break step.c:${line}`, 'continue'];
+  const add = (frame: 'top' | 'caller') => {
+    for (const [, g] of NUMERIC[frame]) c.push(`print/d (long)(${g})`);
+    for (const t of TEXT[frame]) c.push(`print ${t}`);
+  };
+  add('top');
+  c.push('frame 1');
+  add('caller');
+  return c;
+}
+
+describe('adapter: evaluate (Debug Console, watch, hover)', function () {
+  let s: Session;
+  beforeEach(async () => { s = await openSession(); });
+  afterEach(async () => { await s.close(); });
+
+  it('gives what gdb prints for registers, variables, paths, &, *(type*), symbols and arithmetic', async function () {
+    requireTool(this, QEMU);
+    const line = markerLine('step.c', 'move');
+    const out = await gdbLive(this, example('step'), gdbCommands(line), EXAMPLES);
+    const gdb = [...out.matchAll(/^\$\d+ = (.*)$/gm)].map((m) => m[1]);
+    const count = (f: 'top' | 'caller') => NUMERIC[f].length + TEXT[f].length;
+    assert.equal(gdb.length, count('top') + count('caller'), `gdb printed:\n${out}`);
+
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('step') }, () => s.dc.setBreakpointsRequest({ source: { path: source('step.c') }, breakpoints: [{ line }] }));
+    await stopped;
+    const frames = (await s.dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    let k = 0;
+    for (const [f, frameId] of [['top', frames[0].id], ['caller', frames[1].id]] as const) {
+      for (const [e] of NUMERIC[f]) {
+        const r = await s.dc.evaluateRequest({ expression: e, frameId, context: 'repl' });
+        assert.equal(BigInt.asIntN(64, BigInt(r.body.result.split(' ')[0])).toString(), gdb[k++], `${e} (${f} frame)`);
+      }
+      for (const e of TEXT[f]) {
+        const r = await s.dc.evaluateRequest({ expression: e, frameId, context: 'watch' });
+        assert.equal(r.body.result, gdb[k++], `${e} (${f} frame)`);
+      }
+    }
+  });
+
+  it('expands a struct through a pointer, with evaluateNames that evaluate to the same values', async function () {
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('step') }, () => s.dc.setBreakpointsRequest({ source: { path: source('step.c') }, breakpoints: [{ line: markerLine('step.c', 'move') }] }));
+    await stopped;
+    const p = await s.dc.evaluateRequest({ expression: 'p', context: 'watch' });
+    assert.ok(p.body.variablesReference > 0);
+    const [pointee] = (await s.dc.variablesRequest({ variablesReference: p.body.variablesReference })).body.variables;
+    assert.equal(pointee.evaluateName, '*p');
+    const members = (await s.dc.variablesRequest({ variablesReference: pointee.variablesReference })).body.variables;
+    assert.deepEqual(members.map((m) => m.evaluateName), ['p->x', 'p->y', 'p->name']);
+    for (const m of members) assert.equal((await s.dc.evaluateRequest({ expression: m.evaluateName!, context: 'watch' })).body.result, m.value);
+    assert.match((await s.dc.evaluateRequest({ expression: '&nosuch', context: 'repl' }).catch((e: Error) => ({ body: { result: e.message } }))).body.result, /nosuch/);
+  });
+});
