@@ -18,7 +18,7 @@ import { SourceMapper } from './sources';
 import { modules, StackCache, stackTrace } from './stack';
 import { stepMode, type StepKind } from './stepping';
 import { AdapterError } from './target';
-import { Variables } from './variables';
+import { typeSize, Variables } from './variables';
 import { DataBreakpoints } from './watch';
 
 const THREAD_ID = 1;
@@ -198,8 +198,15 @@ export class TbscopeSession extends LoggingDebugSession {
   }
   protected override dataBreakpointInfoRequest(r: DebugProtocol.DataBreakpointInfoResponse, a: DebugProtocol.DataBreakpointInfoArguments): void {
     this.handle(r, () => {
-      const resolved = a.variablesReference && this.rt ? this.vars.addressOf(this.rt, a.variablesReference, a.name) : undefined;
-      return this.watches.info(this.rt, a, resolved);
+      const rt = this.rt;
+      let resolved = a.variablesReference && rt ? this.vars.addressOf(rt, a.variablesReference, a.name) : undefined;
+      // A variable (or access path) by name watches its storage, as gdb's `watch counter` does;
+      // any other expression is an address.
+      if (!resolved && !a.variablesReference && !a.asAddress && rt?.state === 'stopped') {
+        const node = frameEnv(rt, this.frames.get(rt, a.frameId), this.vars).find(a.name);
+        if (node?.address !== undefined) resolved = { addr: node.address, len: a.bytes ?? typeSize(node.type) };
+      }
+      return this.watches.info(rt, a, resolved);
     });
   }
   protected override setDataBreakpointsRequest(r: DebugProtocol.SetDataBreakpointsResponse, a: DebugProtocol.SetDataBreakpointsArguments): void {

@@ -335,6 +335,10 @@ export class Machine {
         const addr = this.mem.faultAddr;
         return { kind: 'signal', signo: 11, pc, addr, message: `Segmentation fault: access to 0x${addr.toString(16)} at pc 0x${pc.toString(16)}` };
       }
+      case TbStatus.MISALIGNED: {
+        const addr = this.mem.faultAddr;
+        return { kind: 'signal', signo: 7, pc, addr, message: `Bus error: misaligned atomic access to 0x${addr.toString(16)} at pc 0x${pc.toString(16)}` };
+      }
       case TbStatus.FETCH_FAULT: {
         const addr = tb.trap?.kind === 'fetch' ? tb.trap.addr : pc;
         return { kind: 'signal', signo: 11, pc, addr, message: `Segmentation fault: instruction fetch at 0x${addr.toString(16)}` };

@@ -3,12 +3,17 @@
 // opens a copy of examples/ with a launch.json, and drives the page with playwright-core and
 // headless Chromium: breakpoint at the `BP:loop` marker of step.c, start the session, check it
 // stops there, step, check the Hot Pages / Translation Blocks / Callback Trace views show
-// entries (and the heat map selects a page), continue to the end and check the Debug Console
-// shows the program's output as qemu-riscv64 prints it; then tiny.S: highlighting, hover and
-// diagnostics from the language server, and F5 with no launch configuration on the .s file. Screenshots go to test-results/. Skips (exit 0, with the reason)
-// when code-server or Chromium is missing, unless TBSCOPE_E2E_REQUIRED=1 (CI sets it).
+// entries (and the heat map selects a page); filter the Callback Trace by kind; remove the
+// trace plugin from the Plugins view while stopped and add it back (it records again); add a
+// data breakpoint on the most written Hot Pages entry and check the stop the adapter reports
+// is a write into that page; continue to the end and check the Debug Console shows the
+// program's output as qemu-riscv64 prints it; then tiny.S: highlighting, hover and diagnostics
+// from the language server, and F5 with no launch configuration on the .s file (the adapter
+// assembles it). Screenshots go to test-results/ (old ones are removed first). Skips (exit 0,
+// with the reason) when code-server or Chromium is missing, unless TBSCOPE_E2E_REQUIRED=1 (CI
+// sets it).
 //
-//   node scripts/e2e.mjs [--keep]       (env: CODE_SERVER=entry.js, CHROMIUM=/usr/bin/chromium)
+//   node scripts/e2e.mjs [--keep] [--screenshot]   (env: CODE_SERVER=entry.js, CHROMIUM=/usr/bin/chromium)
 /* global fetch, setTimeout */
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,6 +33,9 @@ const CODE_SERVER = process.env.CODE_SERVER ?? join(homedir(), '.cache', 'tbscop
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REQUIRED = process.env.TBSCOPE_E2E_REQUIRED === '1';
 const KEEP = process.argv.includes('--keep');
+/** --screenshot: on success, copy the README's picture (all TB Scope views + a TB) to media/screenshot.png. */
+const UPDATE_SCREENSHOT = process.argv.includes('--screenshot');
+const README_SHOT = 'trace-filtered';
 const STEP_TIMEOUT = 60_000;
 
 function skip(why) {
@@ -90,7 +98,13 @@ server.stdout.on('data', (d) => { serverLog += d; });
 server.stderr.on('data', (d) => { serverLog += d; });
 
 let browser, page, failed = false, shot = 0;
-const snap = async (name) => { if (page) await page.screenshot({ path: join(RESULTS, `e2e-${String(++shot).padStart(2, '0')}-${name}.png`) }); };
+const shots = new Map();
+const snap = async (name) => {
+  if (!page) return;
+  const path = join(RESULTS, `e2e-${String(++shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path });
+  shots.set(name, path);
+};
 const step = async (name, fn) => {
   process.stdout.write(`e2e: ${name} … `);
   try { await fn(); console.log('ok'); } catch (e) { console.log('FAILED'); await snap(`failed-${name.replace(/\W+/g, '-')}`).catch(() => {}); throw e; }
@@ -112,9 +126,12 @@ try {
 
   /** Runs a command from the palette (F1), by its title. */
   const command = async (title) => {
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    // F1 is now and then lost while the workbench moves focus (a stop revealing its line): retry.
+    for (let i = 0; ; i++) {
+      await page.keyboard.press('F1');
+      try { await input.waitFor({ state: 'visible', timeout: 3000 }); break; } catch (e) { if (i === 3) throw e; }
+    }
     await input.fill(`>${title}`);
     // Click the row whose label is exactly the title (Enter would take the top, maybe a recent one).
     const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^(?:[A-Za-z ]+: )?${title.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\.\\.\\.|…)?$`) }) }).first();
@@ -231,14 +248,15 @@ try {
     await kindRows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${kind}$`) }) }).first().click();
     await page.keyboard.press('Enter');
     // The header's "shown of total" changes once the view has re-rendered with the filter.
-    let shown = 0, total = 0;
+    const counts = async () => (/(\d+) of (\d+)/.exec(await pane.locator('.pane-header').innerText()) ?? [0, 0, 0]).slice(1).map(Number);
     const until = Date.now() + STEP_TIMEOUT;
-    for (;;) {
-      [shown, total] = (/(\d+) of (\d+)/.exec(await pane.locator('.pane-header').innerText()) ?? [0, 0, 0]).slice(1).map(Number);
-      if (shown < total) break;
-      if (Date.now() > until) throw new Error(`filter on ${kind}: ${shown} of ${total} events shown`);
+    let c = await counts();
+    while (c[0] >= c[1]) {
+      if (Date.now() > until) throw new Error(`filter on ${kind}: ${c[0]} of ${c[1]} events shown`);
       await page.waitForTimeout(100);
+      c = await counts();
     }
+    const [shown, total] = c;
     if (shown === 0) throw new Error(`filter on ${kind} shows no events of ${total}`);
     await pane.locator('.monaco-list-row', { hasText: new RegExp(`^${kind} @`) }).first().waitFor();
     const labels = await rows.allInnerTexts();
@@ -290,10 +308,10 @@ try {
     await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^write$/ }) }).first().click();
     await page.locator('.statusbar-item', { hasText: 'data breakpoint (write) on page' }).first().waitFor();
     await command('Debug: Continue');
-    await command('View: Show Run and Debug');
+    await page.locator('.activitybar .action-item a[aria-label^="Run and Debug"], .activitybar [aria-label^="Run and Debug"]').first().click();
     // The adapter's stop description ("write of N bytes at A by the instruction at P") is the
-    // call stack's state label: the write must fall in the page.
-    const state = page.locator('.debug-call-stack', { hasText: /write of \d+ bytes at 0x/i });
+    // Call Stack's state label (its header, with one thread): the write must fall in the page.
+    const state = paneOf('Call Stack').locator('.pane-header', { hasText: /write of \d+ bytes at 0x/i });
     await state.waitFor();
     const m = /write of \d+ bytes at (0x[0-9a-f]+)/i.exec(await state.innerText());
     const addr = Number(m[1].toLowerCase());
@@ -358,6 +376,10 @@ try {
     await snap('asm-diagnostic');
   });
   console.log('e2e: PASSED');
+  if (UPDATE_SCREENSHOT) {
+    copyFileSync(shots.get(README_SHOT), join(root, 'media', 'screenshot.png'));
+    console.log(`e2e: media/screenshot.png ← ${shots.get(README_SHOT).slice(root.length + 1)}`);
+  }
 } catch (e) {
   failed = true;
   console.error(`e2e: ${e.stack ?? e}`);

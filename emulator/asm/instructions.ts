@@ -98,8 +98,11 @@ function symbolAccess(spec: InsnSpec, ops: Operand[], mnemonic: Token): Emit[] {
   return [hi, relocInsn(spec.mnemonic, f, 'pcrel_lo12', target, hi)];
 }
 
-/** Assembles a base instruction of the ISA table from its operands. */
-export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mnemonic: Token, extra: EncodeFields = {}): Emit[] {
+/**
+ * Assembles a base instruction of the ISA table from its operands. `only` limits the C forms
+ * (see insn()) when the written mnemonic is an alias with fewer C entries in GNU's table.
+ */
+export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mnemonic: Token, extra: EncodeFields = {}, only?: readonly string[]): Emit[] {
   // Exact conversions (fcvt.d.w, fcvt.d.s, ...): GNU as 2.40 takes no rounding mode and encodes rm = 0.
   const kinds = spec.flags.rmObjdumpZero ? spec.operands.filter((k) => k !== 'rm') : spec.operands;
   const memAt = kinds.indexOf('mem');
@@ -170,5 +173,5 @@ export function baseInstruction(ctx: InsnCtx, spec: InsnSpec, ops: Operand[], mn
   // GNU as has no C form for the explicit `jalr rd, imm(rs1)` syntax (only for jr/jalr rs/ret).
   // A range error is about the immediate: point at that operand rather than the whole statement.
   const [at, atEnd] = immOp ? [immOp[0], immOp[immOp.length - 1]] : [first, last];
-  return [insn(ctx, spec.mnemonic, f, at, atEnd, spec.mnemonic === 'jalr' ? [] : undefined)];
+  return [insn(ctx, spec.mnemonic, f, at, atEnd, spec.mnemonic === 'jalr' ? [] : only)];
 }

@@ -18,8 +18,11 @@ function offsetOf(s: Section, item: number): number {
   return it ? it.off : s.items.length ? s.items[s.items.length - 1].off + s.items[s.items.length - 1].size : 0;
 }
 
-/** Symbol values during layout: section-relative offsets (sec set) or constants. */
-function layoutEnv(a: Assembler): EvalEnv {
+/**
+ * Symbol values during layout: section-relative offsets (sec set) or constants. `.` is the
+ * offset of the branch being sized (`at`), so `beqz a0, .+8` relaxes like GNU's, not worst-case.
+ */
+function layoutEnv(a: Assembler, at: { sec: string; off: number }): EvalEnv {
   let depth = 0;
   const env: EvalEnv = {
     sym: (name) => {
@@ -34,7 +37,7 @@ function layoutEnv(a: Assembler): EvalEnv {
       const sec = a.sections.get(s.sec!)!;
       return { sec: sec.name, v: BigInt(offsetOf(sec, s.item!)) };
     },
-    dot: () => undefined,
+    dot: () => ({ sec: at.sec, v: BigInt(at.off) }),
   };
   return env;
 }
@@ -58,11 +61,13 @@ function branchLength(it: Item & { k: 'branch' }, s: Section, env: EvalEnv): num
 
 /** Assigns offsets and relaxes branch sizes until nothing changes (sizes only grow, so it ends). */
 export function layoutSection(a: Assembler, s: Section): void {
-  const env = layoutEnv(a);
+  const at = { sec: s.name, off: 0 };
+  const env = layoutEnv(a, at);
   for (let pass = 0; pass < 1000; pass++) {
     let off = 0, changed = false;
     for (const it of s.items) {
       if (it.off !== off) { it.off = off; changed = true; }
+      at.off = off;
       let size = it.size;
       if (it.k === 'align') size = padding(off, it.pow, it.max);
       else if (it.k === 'branch' && !it.e.fixed) size = Math.max(it.size, branchLength(it, s, env));

@@ -3,12 +3,13 @@
 // the ISA table. `li` follows tc-riscv.c load_const() exactly so 64-bit constants produce the
 // same instruction sequence as GNU as.
 
+import { encodeCompressed } from '../isa/encode';
 import { ISA, type Mnemonic } from '../isa/table';
 import type { BranchOp, Emit, InsnEmit } from './emit';
 import { AsmError, type Expr } from './expr';
 import { baseInstruction, branchEmit, constOperand, immOperand, insn, relocInsn, type InsnCtx } from './instructions';
 import type { Token } from './lexer';
-import { csrOperand, expression, freg, xreg, xregOf, type Operand } from './operands';
+import { csrOperand, expression, freg, memOperand, xreg, xregOf, type Operand } from './operands';
 
 type Handler = (ctx: InsnCtx, ops: Operand[], m: Token) => Emit[] | undefined;
 
@@ -91,6 +92,50 @@ function two(op: Mnemonic, build: (a: number, b: number) => { rd?: number; rs1?:
   };
 }
 
+/** A lone integer register name (as opposed to an immediate or `imm(reg)`). */
+const isXreg = (o: Operand) => o.length === 1 && o[0].kind === 'ident' && xregOf(o[0].text) !== undefined;
+
+/**
+ * objdump prints immediate instructions under the register-form name (`add a0,a1,5`,
+ * `sll a0,a0,0x3`, `addw a0,a0,-1`; see isa/disasm.ts) and GNU as reads that spelling back
+ * (riscv-opc.c "d,s,j"/"d,s,>" alias entries). Its C forms are only those riscv-opc.c lists
+ * under the register-form name (`add`: c.addi, c.addi4spn, c.addi16sp, but never c.li/c.mv).
+ * With a register third operand the statement is the table's register instruction.
+ */
+function immForm(op: Mnemonic, only: readonly string[]): Handler {
+  return (ctx, ops, m) => (ops.length === 3 && !isXreg(ops[2]) ? baseInstruction(ctx, ISA[op], ops, m, {}, only) : undefined);
+}
+
+const addImm = immForm('addi', ['c.addi', 'c.addi4spn', 'c.addi16sp']);
+
+/** `add rd, rd, 0` is c.addi rd, 0 in GNU as ("d,CU,Co" takes 0): a HINT the `addi` spelling never yields. */
+const add: Handler = (ctx, ops, m) => {
+  const out = addImm(ctx, ops, m);
+  const e = out?.[0];
+  if (ctx.rvc && e?.t === 'insn' && !e.reloc && e.c === undefined && e.f.imm === 0 && e.f.rd && e.f.rd === e.f.rs1) {
+    e.c = encodeCompressed('c.addi', { rd: e.f.rd, rs1: e.f.rd, rs2: 0, imm: 0 });
+  }
+  return out;
+};
+
+/** `jalr rd, off(rs1)` from an offset expression: GNU as has no C form for an explicit offset. */
+function jalrOff(ctx: InsnCtx, rd: number, rs1: number, off: Expr | undefined, m: Token): Emit[] {
+  const r = immOperand(ctx, off, ['lo', 'pcrel_lo']);
+  return ['imm' in r ? insn(ctx, 'jalr', { rd, rs1, imm: r.imm }, m, undefined, []) : relocInsn('jalr', { rd, rs1 }, r.kind, r.expr)];
+}
+
+/** jr and one-operand jalr: `rs` (c.jr/c.jalr), `imm(rs)` or `rs, imm` (riscv-opc.c "s", "o(s)", "s,j"). */
+function jumpReg(rd: number): Handler {
+  return (ctx, ops, m) => {
+    if (ops.length === 1 && ops[0].at(-1)?.text !== ')') return [insn(ctx, 'jalr', { rd, rs1: xreg(ops[0]), imm: 0 }, m)];
+    if (ops.length === 1) { const { base, off } = memOperand(ops[0]); return jalrOff(ctx, rd, base, off, m); }
+    if (ops.length === 2 && rd === 0) return jalrOff(ctx, rd, xreg(ops[0]), expression(ops[1]), m);
+    return undefined;
+  };
+}
+
+const jr = jumpReg(0), jalr1 = jumpReg(RA);
+
 function branchZ(op: BranchOp, swap: boolean): Handler {
   return (ctx, ops, m) => {
     count(ops, m, 2);
@@ -142,6 +187,10 @@ export const PSEUDOS: Readonly<Record<string, Handler>> = {
   neg: two('sub', (a, b) => ({ rd: a, rs1: 0, rs2: b })),
   negw: two('subw', (a, b) => ({ rd: a, rs1: 0, rs2: b })),
   'sext.w': two('addiw', (a, b) => ({ rd: a, rs1: b, imm: 0 })),
+  'zext.b': two('andi', (a, b) => ({ rd: a, rs1: b, imm: 255 })),
+  add, and: immForm('andi', ['c.andi']), or: immForm('ori', []), xor: immForm('xori', []),
+  sll: immForm('slli', ['c.slli']), srl: immForm('srli', ['c.srli']), sra: immForm('srai', ['c.srai']),
+  addw: immForm('addiw', ['c.addiw']), sllw: immForm('slliw', []), srlw: immForm('srliw', []), sraw: immForm('sraiw', []),
   seqz: two('sltiu', (a, b) => ({ rd: a, rs1: b, imm: 1 })),
   snez: two('sltu', (a, b) => ({ rd: a, rs1: 0, rs2: b })),
   sltz: two('slt', (a, b) => ({ rd: a, rs1: b, rs2: 0 })),
@@ -154,21 +203,16 @@ export const PSEUDOS: Readonly<Record<string, Handler>> = {
   'fneg.d': two('fsgnjn.d', (a, b) => ({ rd: a, rs1: b, rs2: b }), true),
   j: (ctx, ops, m) => { count(ops, m, 1); return [branchEmit('jal', 0, 0, 0, expression(ops[0]), ctx.rvc)]; },
   jal: (ctx, ops) => ops.length === 1 ? [branchEmit('jal', RA, 0, 0, expression(ops[0]), ctx.rvc)] : undefined,
-  jr: (ctx, ops, m) => { count(ops, m, 1); return [insn(ctx, 'jalr', { rd: 0, rs1: xreg(ops[0]), imm: 0 }, m)]; },
+  jr: (ctx, ops, m) => { count(ops, m, 1, 2); return jr(ctx, ops, m); },
   jalr: (ctx, ops, m) => {
-    // jalr rs | jalr rd, rs | jalr rd, rs, imm | jalr rd, imm(rs) (the table form)
-    // jalr rs | jalr rd, rs | jalr rs, imm | jalr rd, rs, imm; only `jalr rs` becomes c.jalr in GNU as.
-    if (ops.length === 1) return [insn(ctx, 'jalr', { rd: RA, rs1: xreg(ops[0]), imm: 0 }, m)];
-    const reg3 = (o: Operand) => o.length === 1 && o[0].kind === 'ident' && xregOf(o[0].text) !== undefined;
-    const withImm = (f: { rd: number; rs1: number }, o: Operand) => {
-      const r = immOperand(ctx, expression(o), ['lo', 'pcrel_lo']);
-      return ['imm' in r ? insn(ctx, 'jalr', { ...f, imm: r.imm }, m, undefined, []) : relocInsn('jalr', f, r.kind, r.expr)];
-    };
+    // jalr rs | jalr imm(rs) | jalr rd, rs | jalr rs, imm | jalr rd, rs, imm | jalr rd, imm(rs) (the table form);
+    // only `jalr rs` becomes c.jalr in GNU as.
+    if (ops.length === 1) return jalr1(ctx, ops, m);
     if (ops.length === 2 && ops[1].at(-1)?.text !== ')') {
-      if (reg3(ops[1])) return [insn(ctx, 'jalr', { rd: xreg(ops[0]), rs1: xreg(ops[1]), imm: 0 }, m, undefined, [])];
-      return withImm({ rd: RA, rs1: xreg(ops[0]) }, ops[1]);
+      if (isXreg(ops[1])) return [insn(ctx, 'jalr', { rd: xreg(ops[0]), rs1: xreg(ops[1]), imm: 0 }, m, undefined, [])];
+      return jalrOff(ctx, RA, xreg(ops[0]), expression(ops[1]), m);
     }
-    if (ops.length === 3) return withImm({ rd: xreg(ops[0]), rs1: xreg(ops[1]) }, ops[2]);
+    if (ops.length === 3) return jalrOff(ctx, xreg(ops[0]), xreg(ops[1]), expression(ops[2]), m);
     return undefined;
   },
   ret: (ctx, ops, m) => { count(ops, m, 0); return [insn(ctx, 'jalr', { rd: 0, rs1: RA, imm: 0 }, m)]; },

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomFillSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { isatty } from 'node:tty';
 import { constants as osConstants } from 'node:os';
 import { HostError, type HostFile, type HostFs, type HostServices, type HostStat, type HostStatfs } from '../host';
@@ -103,6 +104,20 @@ function listDir(p: string): fs.Dirent[] {
   return out;
 }
 
+/**
+ * Where the host's getdents puts "." and ".." among the other entries (libuv drops both). On
+ * ext4 even a one-block directory is listed in seeded-hash order, so the dots can come anywhere,
+ * and glibc's readdir loop runs differently unless they sit where QEMU passes them through.
+ * `ls -f` lists in getdents order; null when it is unavailable (then the dots go first).
+ */
+function dotIndices(p: string): { dot: number; dotdot: number } | null {
+  try {
+    const names = execFileSync('ls', ['-f', '-a', '--zero', '--', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\0');
+    const dot = names.indexOf('.'), dotdot = names.indexOf('..');
+    return dot < 0 || dotdot < 0 ? null : { dot, dotdot };
+  } catch { return null; }
+}
+
 /** Path confinement: realpath of the path (or of its nearest existing parent) must lie inside a root. */
 class Confinement {
   private readonly write: string[];
@@ -141,13 +156,24 @@ function nodeFs(confine?: Confinement): HostFs {
     },
     stat: (p, follow) => toHostStat(sys(() => (follow ? fs.statSync(r(p), { bigint: true }) : fs.lstatSync(r(p), { bigint: true })))),
     fstat: (file) => toHostStat(sys(() => fs.fstatSync(fdOf(file), { bigint: true }))),
-    readdir: (p) => listDir(r(p)).map((d) => {
-      let ino = 0;
-      try { ino = Number(fs.lstatSync(path.join(p, d.name), { bigint: true }).ino); } catch { /* raced away: ino 0 */ }
-      const type = d.isDirectory() ? DT_DIR : d.isFile() ? DT_REG : d.isSymbolicLink() ? DT_LNK : d.isFIFO() ? DT_FIFO
-        : d.isCharacterDevice() ? DT_CHR : d.isBlockDevice() ? DT_BLK : d.isSocket() ? DT_SOCK : DT_UNKNOWN;
-      return { name: d.name, ino, type };
-    }),
+    readdir: (p) => {
+      const hp = r(p);
+      const out = listDir(hp).map((d) => {
+        let ino = 0;
+        try { ino = Number(fs.lstatSync(path.join(p, d.name), { bigint: true }).ino); } catch { /* raced away: ino 0 */ }
+        const type = d.isDirectory() ? DT_DIR : d.isFile() ? DT_REG : d.isSymbolicLink() ? DT_LNK : d.isFIFO() ? DT_FIFO
+          : d.isCharacterDevice() ? DT_CHR : d.isBlockDevice() ? DT_BLK : d.isSocket() ? DT_SOCK : DT_UNKNOWN;
+        return { name: d.name, ino, type };
+      });
+      const at = dotIndices(hp);
+      if (!at) return out;
+      const dot = { name: '.', ino: 0, type: DT_DIR }, dotdot = { name: '..', ino: 0, type: DT_DIR }; // getdents64 fills ino
+      // insert the earlier one first so the later index counts it
+      for (const [i, e] of (at.dot < at.dotdot ? [[at.dot, dot], [at.dotdot, dotdot]] : [[at.dotdot, dotdot], [at.dot, dot]]) as [number, typeof dot][]) {
+        out.splice(Math.min(i, out.length), 0, e);
+      }
+      return out;
+    },
     readlink: (p) => sys(() => fs.readlinkSync(r(p))),
     unlink: (p) => sys(() => fs.unlinkSync(w(p))),
     rmdir: (p) => sys(() => fs.rmdirSync(w(p))),

@@ -141,10 +141,19 @@ function fpStore(size: 4 | 8): Gen {
   };
 }
 
+/**
+ * LR and AMOs need a naturally aligned address (A extension ch. 14.2/14.4); QEMU's MO_ALIGN
+ * checks it before the access, and qemu-riscv64 raises SIGBUS (BUS_ADRALN) on a misaligned one.
+ */
+function aligned(c: Ctx, size: 4 | 8): void {
+  c.emit(`if ((A & ${size - 1}) !== 0) { M.faultAddr = ${toNum('A', 'AH')}; ${c.exitHere(TbStatus.MISALIGNED)} }`);
+}
+
 /** lr: a plain load that also records the reservation (address and value, like QEMU's load_res/load_val). */
 function lr(size: 4 | 8): Gen {
   return (c, i) => {
     effAddr(c, i, 0);
+    aligned(c, size);
     load(c, size);
     const hi = size === 8 ? 'VH' : 'V >> 31';
     c.emit(`S.reservation = ${toNum('A', 'AH')}; S.resLo = V; S.resHi = ${hi};`);
@@ -200,6 +209,7 @@ function amo(name: string, size: 4 | 8): Gen {
   const op = AMO_OPS[name];
   return (c, i) => {
     effAddr(c, i, 0);
+    aligned(c, size);
     load(c, size, 'W');
     if (size === 4) c.emit('VH = V >> 31;');
     let [sl, sh] = c.r(i.rs2);

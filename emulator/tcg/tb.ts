@@ -33,6 +33,8 @@ export const enum TbStatus {
   ILLEGAL = 4,
   /** Instruction fetch fault at cpu.pc. */
   FETCH_FAULT = 5,
+  /** Misaligned LR/AMO at cpu.pc (SIGBUS BUS_ADRALN, as qemu-riscv64): address in mem.faultAddr. */
+  MISALIGNED = 6,
 }
 
 /** Why a TB consists of a trap instead of code (first instruction undecodable or not fetchable). */

@@ -43,6 +43,11 @@ describe('adapter: expression evaluator', function () {
     assert.equal(ev('*(long*)$a0'), String(BigInt.asIntN(64, 0x80000001fffffffen)));
     assert.equal(ev('*(short*)(0x1000 + 6)'), String(-32768));
     assert.throws(() => evaluateExpression('*(int*)0x2000', env), /cannot read 4 bytes at 0x2000/);
+    // &name: a variable's (or access path's) address from the environment, else a symbol's.
+    const withVars: EvalEnv = { ...env, symbol: (n) => (n === 'sym' ? 0x1004 : undefined), address: (n) => (n === 'v.m' ? 0x1000 : undefined) };
+    assert.equal(formatValue(evaluateExpression('*(int*)&v.m', withVars)), '-2');
+    assert.equal(formatValue(evaluateExpression('&sym + 2', withVars)), '0x1006');
+    assert.throws(() => evaluateExpression('&5', withVars), /not a variable in memory or a symbol/);
     assert.throws(() => evaluateExpression('4 / 0', env), /division by zero/);
     assert.throws(() => evaluateExpression('(1 + 2', env), /expected '\)'/);
   });

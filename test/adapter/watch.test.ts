@@ -56,7 +56,7 @@ describe('adapter: data breakpoints', function () {
     const stopped = s.dc.waitForEvent('stopped');
     await launch(s, { program: example('step') }, () => s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] }));
     await stopped;
-    const info = await s.dc.dataBreakpointInfoRequest({ name: 'counter', bytes: 4 });
+    const info = await s.dc.dataBreakpointInfoRequest({ name: '&counter', bytes: 4 });
     await s.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'read' }] });
     const hit = s.dc.waitForEvent('stopped');
     await s.dc.continueRequest({ threadId: 1 });

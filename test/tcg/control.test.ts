@@ -105,6 +105,33 @@ store:
     } finally { cleanup(a); }
   });
 
+  for (const op of ['lr.w a0, (a2)', 'lr.d a0, (a2)', 'amoadd.w a0, a1, (a2)', 'amoswap.d a0, a1, (a2)', 'sc.w a0, a1, (a2)']) {
+    it(`misaligned ${op.split(' ')[0]}: SIGBUS at the address (qemu: MO_ALIGN) unless nothing is accessed`, function () {
+      const a = assemble(`
+_start:
+  li a2, ${0x200000 + 2}
+  li a1, 5
+  li a0, 1
+amo:
+  ${op}
+  li a7, 93
+  ecall`);
+      try {
+        const q = qemu(a.elf), m = machineFor(a), r = runToExit(m);
+        if (q.signal === null) {
+          // sc without a reservation fails without touching memory: no fault (status = sc's rd).
+          assert.equal(op.startsWith('sc'), true, `qemu exited with ${q.status}`);
+          assert.equal(r.kind, 'exit');
+          assert.equal((r as { code: number }).code, q.status);
+          return;
+        }
+        assert.equal(q.signal, 'SIGBUS');
+        assert.deepEqual(r, { ...r, kind: 'signal', signo: 7, pc: a.symbols.get('amo'), addr: 0x200002 });
+        assert.equal(m.cpu.getX(10), 1n, 'nothing of the instruction was done');
+      } finally { cleanup(a); }
+    });
+  }
+
   it('an illegal instruction raises SIGILL only when executed, with its bits', function () {
     const a = assemble(`
 _start:

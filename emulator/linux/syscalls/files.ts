@@ -154,8 +154,11 @@ function getdents64(k: LinuxKernel): number {
   if (!of.entries) {
     const self = k.host.fs.stat(of.hostPath ?? of.path, true);
     const parent = k.host.fs.stat((of.hostPath ?? of.path) + '/..', true);
-    of.entries = [{ name: '.', ino: self.ino, type: DT_DIR }, { name: '..', ino: parent.ino, type: DT_DIR },
-      ...k.host.fs.readdir(of.hostPath ?? of.path)];
+    const listed = k.host.fs.readdir(of.hostPath ?? of.path);
+    // a host that knows where its getdents puts the dots lists them there; otherwise they go first
+    of.entries = listed.some((e) => e.name === '.')
+      ? listed.map((e) => (e.name === '.' ? { ...e, ino: self.ino } : e.name === '..' ? { ...e, ino: parent.ino } : e))
+      : [{ name: '.', ino: self.ino, type: DT_DIR }, { name: '..', ino: parent.ino, type: DT_DIR }, ...listed];
   }
   const chunks: Uint8Array[] = [];
   let used = 0;
