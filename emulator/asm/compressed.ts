@@ -4,7 +4,7 @@
 // operand the form cannot hold is an error instead of a silently different instruction.
 
 import { encodeCompressed } from '../isa/encode';
-import { C_TABLE, ISA } from '../isa/table';
+import { C_TABLE, ISA, type CSpec } from '../isa/table';
 import type { Emit } from './emit';
 import { AsmError, type Expr } from './expr';
 import { constOperand, type InsnCtx } from './instructions';
@@ -21,9 +21,16 @@ const rdRs2: Shape = (_c, [a, b]) => { const rd = xreg(a); return { rd, rs1: rd,
 const load: Shape = (ctx, [a, b], reg) => { const m = memOperand(b); return { rd: reg(a), rs1: m.base, rs2: 0, imm: m.off ? immE(ctx, m.off) : 0 }; };
 const store: Shape = (ctx, [a, b], reg) => { const m = memOperand(b); return { rd: 0, rs1: m.base, rs2: reg(a), imm: m.off ? immE(ctx, m.off) : 0 }; };
 
-const SHAPES: Record<string, { n: number[]; shape: Shape }> = {
+const shift64: Shape = (_c, [a]) => { const rd = xreg(a); return { rd, rs1: rd, rs2: 0, imm: 0 }; };
+
+/** Operand counts and syntax per C mnemonic; `cop`/`desc` when the name is a spelling of another C form. */
+const SHAPES: Record<string, { n: number[]; shape: Shape; cop?: string; desc?: string }> = {
   'c.addi': { n: [2], shape: rdImm }, 'c.addiw': { n: [2], shape: rdImm }, 'c.slli': { n: [2], shape: rdImm },
   'c.srli': { n: [2], shape: rdImm }, 'c.srai': { n: [2], shape: rdImm }, 'c.andi': { n: [2], shape: rdImm },
+  // The shift-by-0 HINTs (RV128's 64-bit shifts), as objdump prints them.
+  'c.slli64': { n: [1], shape: shift64, cop: 'c.slli', desc: 'slli rd, rd, 0 (a HINT).' },
+  'c.srli64': { n: [1], shape: shift64, cop: 'c.srli', desc: 'srli rd\', rd\', 0 (a HINT).' },
+  'c.srai64': { n: [1], shape: shift64, cop: 'c.srai', desc: 'srai rd\', rd\', 0 (a HINT).' },
   'c.li': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: imm(ctx, b) }) },
   'c.lui': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: (imm(ctx, b) << 12) | 0 }) },
   'c.addi16sp': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: xreg(a), rs2: 0, imm: imm(ctx, b) }) },
@@ -46,10 +53,17 @@ const SHAPES: Record<string, { n: number[]; shape: Shape }> = {
 
 export const COMPRESSED_NAMES: readonly string[] = Object.keys(SHAPES);
 
+/** The C-table entry an explicit compressed mnemonic encodes, with that mnemonic's description. */
+export function compressedSpec(name: string): CSpec | undefined {
+  const s = Object.hasOwn(SHAPES, name) ? SHAPES[name] : undefined;
+  const spec = s && C_TABLE.find((c) => c.cop === (s.cop ?? name));
+  return spec && { ...spec, desc: s.desc ?? spec.desc };
+}
+
 /** Assembles an explicit `c.*` instruction, or returns undefined if `name` is not one. */
 export function compressedInstruction(ctx: InsnCtx, name: string, ops: Operand[], m: Token): Emit[] | undefined {
   const s = Object.hasOwn(SHAPES, name) ? SHAPES[name] : undefined;
-  const spec = C_TABLE.find((c) => c.cop === name);
+  const spec = compressedSpec(name);
   if (!s || !spec) return undefined;
   if (!s.n.includes(ops.length)) throw new AsmError(`${name} expects ${s.n.join(' or ')} operand${s.n[0] === 1 ? '' : 's'}, got ${ops.length}`, ops[0]?.[0] ?? m);
   const base = ISA[spec.op];
@@ -59,7 +73,7 @@ export function compressedInstruction(ctx: InsnCtx, name: string, ops: Operand[]
     if (r.t === 'branch' && r.rs1 !== 0 && (r.rs1 < 8 || r.rs1 > 15)) throw new AsmError(`${name} needs a register x8..x15 (s0, s1, a0..a5), not '${ops[0][0].text}'`, ops[0][0]);
     return [r];
   }
-  const c = encodeCompressed(name, r);
+  const c = encodeCompressed(spec.cop, r);
   if (c === undefined) {
     throw new AsmError(`'${ops.map((o) => o.map((t) => t.text).join('')).join(', ')}' cannot be encoded as ${name}: ${spec.desc}`, ops[0]?.[0] ?? m, ops[ops.length - 1]?.at(-1));
   }

@@ -2,8 +2,8 @@
 // the assembler accepts — base instructions straight from the ISA table, pseudo-instructions and
 // their expansions, explicit compressed forms from the C table — and of every directive.
 
-import { C_TABLE, ISA, MNEMONICS, type Operand } from '../isa/table';
-import { COMPRESSED_NAMES } from './compressed';
+import { ISA, MNEMONICS, type Operand } from '../isa/table';
+import { COMPRESSED_NAMES, compressedSpec } from './compressed';
 
 export interface MnemonicDoc {
   name: string;
@@ -35,6 +35,7 @@ const PSEUDO_DOCS: [string, string, string, string][] = [
   ['neg', 'neg rd, rs', 'Two\'s complement negation.', 'sub rd, x0, rs'],
   ['negw', 'negw rd, rs', 'Negate word, sign-extended.', 'subw rd, x0, rs'],
   ['sext.w', 'sext.w rd, rs', 'Sign-extend the low 32 bits.', 'addiw rd, rs, 0'],
+  ['zext.b', 'zext.b rd, rs', 'Zero-extend the low byte.', 'andi rd, rs, 255'],
   ['seqz', 'seqz rd, rs', 'Set if zero.', 'sltiu rd, rs, 1'],
   ['snez', 'snez rd, rs', 'Set if not zero.', 'sltu rd, x0, rs'],
   ['sltz', 'sltz rd, rs', 'Set if negative.', 'slt rd, rs, x0'],
@@ -91,7 +92,7 @@ function build(): Map<string, MnemonicDoc> {
     m.set(name, { name, kind: 'instruction', syntax: `${name}${ops.length ? ' ' + ops.join(', ') : ''}`, description: s.desc, ext: s.ext });
   }
   for (const name of COMPRESSED_NAMES) {
-    const c = C_TABLE.find((x) => x.cop === name)!;
+    const c = compressedSpec(name)!;
     m.set(name, { name, kind: 'compressed', syntax: name, description: `Compressed (16-bit) form: ${c.desc}`, ext: 'C', expansion: c.op });
   }
   for (const [name, syntax, description, expansion] of PSEUDO_DOCS) {

@@ -152,14 +152,18 @@ function branchSwap(op: BranchOp): Handler {
   };
 }
 
-/** csrr/csrw/... : one CSR operand plus an optional register or immediate. */
-function csrPseudo(op: Mnemonic, shape: 'read' | 'write' | 'writeImm'): Handler {
+/**
+ * csrr/csrw/... : one CSR operand plus an optional register or immediate. objdump prints the
+ * immediate forms without their `i` (`csrw fflags,3`, like GNU's "E,Z" alias entries), so a
+ * write with an immediate source is the `immOp` instruction (csrrwi/csrrsi/csrrci).
+ */
+function csrPseudo(op: Mnemonic, shape: 'read' | 'write' | 'writeImm', immOp?: Mnemonic): Handler {
   return (ctx, ops, m) => {
     count(ops, m, 2);
     const csrOf = (o: Operand) => { const c = csrOperand(o); return typeof c === 'number' ? c : constOperand(ctx, c, 'CSR number', 0, 4095); };
     if (shape === 'read') return [insn(ctx, op, { rd: xreg(ops[0]), csr: csrOf(ops[1]), rs1: 0 }, m)];
-    if (shape === 'write') return [insn(ctx, op, { rd: 0, csr: csrOf(ops[0]), rs1: xreg(ops[1]) }, m)];
-    return [insn(ctx, op, { rd: 0, csr: csrOf(ops[0]), imm: constOperand(ctx, expression(ops[1]), 'CSR immediate', 0, 31) }, m)];
+    if (shape === 'write' && (!immOp || isXreg(ops[1]))) return [insn(ctx, op, { rd: 0, csr: csrOf(ops[0]), rs1: xreg(ops[1]) }, m)];
+    return [insn(ctx, immOp ?? op, { rd: 0, csr: csrOf(ops[0]), imm: constOperand(ctx, expression(ops[1]), 'CSR immediate', 0, 31) }, m)];
   };
 }
 
@@ -237,9 +241,11 @@ export const PSEUDOS: Readonly<Record<string, Handler>> = {
   },
   'c.unimp': (_c, ops, m) => { count(ops, m, 0); return [{ t: 'insn', op: 'csrrw', f: { rd: 0, csr: 0xc00, rs1: 0 }, c: 0 }]; },
   csrr: csrPseudo('csrrs', 'read'),
-  csrw: csrPseudo('csrrw', 'write'),
-  csrs: csrPseudo('csrrs', 'write'),
-  csrc: csrPseudo('csrrc', 'write'),
+  csrw: csrPseudo('csrrw', 'write', 'csrrwi'),
+  csrs: csrPseudo('csrrs', 'write', 'csrrsi'),
+  csrc: csrPseudo('csrrc', 'write', 'csrrci'),
+  // `csrrw rd, csr, imm` (objdump's spelling of csrrwi): the immediate instruction.
+  csrrw: immForm('csrrwi', []), csrrs: immForm('csrrsi', []), csrrc: immForm('csrrci', []),
   csrwi: csrPseudo('csrrwi', 'writeImm'),
   csrsi: csrPseudo('csrrsi', 'writeImm'),
   csrci: csrPseudo('csrrci', 'writeImm'),

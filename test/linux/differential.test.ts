@@ -93,11 +93,24 @@ describe('linux: writing to a closed pipe (`prog | head -c 10`)', () => {
 
 describe('linux: guest instruction counts equal qemu-riscv64\'s', () => {
   // Startup code (glibc's auxv walk, brk/TLS setup, stdio) runs exactly the same instructions
-  // only if every syscall result and the stack layout match QEMU's. linux-syscalls is left out:
-  // it lists a directory, and QEMU passes the host's getdents order through, where "." and ".."
-  // may come anywhere (on this project's CI host: first and last), while node:fs hides both,
-  // so tbscope puts them first and glibc's readdir loop runs a few instructions differently.
-  // (Its sched_getaffinity, the former reason, now returns the host's mask size: attrs.test.ts.)
+  // only if every syscall result and the stack layout match QEMU's. linux-syscalls also lists a
+  // directory: QEMU passes the host's getdents order through, where "." and ".." may come
+  // anywhere (ext4 hashes even one-block directories), so this checks that tbscope puts them
+  // where the host does (node:fs hides both; the node host asks `ls -f`). Its sched_getaffinity
+  // returns the host's mask size (attrs.test.ts).
+  it('linux-syscalls (run in a temp dir: it makes and removes tdir there)', function () {
+    const qemu = requireTool(this, QEMU);
+    withTempDirs(1, (d) => {
+      const path = fixture('linux-syscalls');
+      const prev = process.cwd();
+      process.chdir(d); // qemuRunCounts runs in the current directory
+      let q: { insns: number };
+      try { q = qemuRunCounts(qemu, [path], {}); } finally { process.chdir(prev); }
+      const t = runGuest(path, { cwd: d, env: [], deterministic: false });
+      assert.ok(t.stdout.includes('rmdir 0'), 'the program ran to the end');
+      assert.equal(t.instret, q.insns);
+    });
+  });
   for (const [name, args] of [['linux-auxv', ['a', 'bc']], ['linux-signals', []]] as [string, string[]][]) {
     it(name, function () {
       const qemu = requireTool(this, QEMU);

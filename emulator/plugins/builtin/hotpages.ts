@@ -29,10 +29,11 @@ class PageTable {
   private slots = new Int32Array(128);
   private shift = 25;
 
-  /** Counts one access at page address pa (a whole number) by vCPU cpu. */
-  count(pa: number, isStore: boolean, cpu: number): void {
+  /** Counts one access at page address pa (a whole number; lo = its low 32 bits, pa >>> 0) by vCPU cpu. */
+  count(pa: number, lo: number, isStore: boolean, cpu: number): void {
     const slots = this.slots;
-    let h = Math.imul((pa >>> 0) ^ Math.imul((pa / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+    // Hashing the low word only keeps doubles out of the hot path; the key compared is all of pa.
+    let h = Math.imul(lo, 0x9e3779b1) >>> this.shift;
     let e = slots[h] - 1;
     while (e >= 0 && this.addr[e] !== pa) { h = (h + 1) & (slots.length - 1); e = slots[h] - 1; }
     if (e < 0) e = this.add(pa, h);
@@ -59,7 +60,7 @@ class PageTable {
     this.n = 0;
     for (let e = 0; e < n; e++) {
       const pa = this.addr[e];
-      let h = Math.imul((pa >>> 0) ^ Math.imul((pa / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+      let h = Math.imul(pa >>> 0, 0x9e3779b1) >>> this.shift;
       while (this.slots[h] !== 0) h = (h + 1) & (this.slots.length - 1);
       this.slots[h] = e + 1;
       this.n++;
@@ -110,12 +111,20 @@ export const hotpages: PluginModule = {
 
     // QEMU: page = vaddr & ~(pagesize - 1). For a power of two that is the division below (exact
     // in doubles); other sizes keep the remainder form; pagesize=0 masks everything to page 0.
-    const pow2 = pageSize > 0 && Number.isInteger(Math.log2(pageSize));
+    // QEMU: page = vaddr & ~(pagesize - 1). For a power of two up to 2^31 that is a mask of the
+    // low word (no double arithmetic); other sizes keep the remainder form; pagesize=0 masks
+    // everything to page 0.
+    const mask = pageSize > 0 && pageSize <= 2 ** 31 && Number.isInteger(Math.log2(pageSize)) ? pageSize - 1 : -1;
     const onMem = (cpu: number, info: number, vaddr: number): void => {
       // User mode has no hwaddr: with io=on nothing is counted, otherwise the vaddr's page is.
       if (trackIo) return;
-      const page = pow2 ? Math.floor(vaddr / pageSize) * pageSize : pageSize > 0 ? vaddr - (vaddr % pageSize) : 0;
-      table.count(page, meminfoIsStore(info), cpu);
+      if (mask >= 0) {
+        const lo = vaddr >>> 0, off = lo & mask;
+        table.count(vaddr - off, lo - off, meminfoIsStore(info), cpu);
+      } else {
+        const page = pageSize > 0 ? vaddr - (vaddr % pageSize) : 0;
+        table.count(page, page >>> 0, meminfoIsStore(info), cpu);
+      }
     };
 
     api.registerVcpuTbTransCb(api.id, (_id, tb) => {
