@@ -58,7 +58,7 @@ async function session(args: Args): Promise<{ dc: DebugClient; stdout: () => str
   const dc = args.adapter === 'dist'
     ? new DebugClient('node', join(ROOT, 'dist', 'adapter.js'), 'tbscope')
     : new DebugClient(process.execPath, join(ROOT, 'adapter', 'main.ts'), 'tbscope', { env: { ...process.env, NODE_OPTIONS: '--import tsx' } });
-  dc.defaultTimeout = 600_000;
+  dc.defaultTimeout = 120_000;
   await dc.start();
   let out = '';
   dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') out += e.body.output; });

@@ -14,7 +14,7 @@ import type { FpHelperFn } from './tcg/gen-sys';
 import type { MemValueSlot, TranslateHook } from './tcg/instrument';
 import { TbFlags, TbStatus, TranslationBlock } from './tcg/tb';
 import { formBlock, MAX_TB_INSNS, type FormedBlock } from './tcg/translate';
-import { generateRegion, Region, REGION_MAX_INSNS, REGION_MAX_TBS, successors } from './tcg/region';
+import { generateRegion, Region, REGION_MAX_INSNS, REGION_MAX_SOURCE, REGION_MAX_TBS, successors } from './tcg/region';
 import { hasCallbacks } from './tcg/codegen';
 import { fpHelpers } from './tcg/fp-link';
 
@@ -50,7 +50,7 @@ export class Machine {
   /** Called after each translation (-d in_asm, the TB view). */
   onTranslate?: (tb: TranslationBlock) => void;
   /** Filled by generated code before memory callbacks run (qemu_plugin_mem_get_value); plugins may supply their own slot. */
-  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0, info: -1, vcpu: 0 };
+  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0, info: -1, vcpu: this.cpu.index };
   /** The time CSR (rdtime); default: the instruction count, so runs stay deterministic. */
   readTime: () => number = () => this.cpu.instret;
   /** Breakpoint addresses: execution stops before the instruction at such a pc. */
@@ -251,7 +251,7 @@ export class Machine {
     const members: TranslationBlock[] = [];
     const seen = new Set<number>();
     const queue = [hot];
-    let insns = 0;
+    let insns = 0, source = 0;
     while (queue.length && members.length < REGION_MAX_TBS) {
       const tb = queue.shift()!;
       if (seen.has(tb.pc)) continue;
@@ -260,9 +260,10 @@ export class Machine {
       // TBs already run through a region are left to it (jumped to through the run loop), so
       // hot loop code is not compiled again into every region that can reach it.
       if (tb !== hot && tb.region !== null) continue;
-      if (insns + tb.insns.length > REGION_MAX_INSNS) continue;
+      if (insns + tb.insns.length > REGION_MAX_INSNS || source + tb.source.length > REGION_MAX_SOURCE) continue;
       members.push(tb);
       insns += tb.insns.length;
+      source += tb.source.length;
       for (const pc of successors(tb)) {
         const next = this.cache.get(pc, hot.flags);
         if (next && next.execCount > 0 && !seen.has(pc)) queue.push(next);

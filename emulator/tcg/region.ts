@@ -19,6 +19,13 @@ import { TbStatus, type TbFunction, type TranslationBlock } from './tb';
  */
 export const REGION_MAX_TBS = 32;
 export const REGION_MAX_INSNS = 256;
+/**
+ * Bound on the members' own TB sources added up (a proxy for the region's bytecode): regions
+ * with inlined plugin memory callbacks reached ~98 KB and were never optimised by V8
+ * (--max-optimized-bytecode-size); hotpages on bench/bin/matrix-sort ran 13 s instead of ~7 s.
+ * Plain regions stay below it (largest seen: ~65 KB).
+ */
+export const REGION_MAX_SOURCE = 68_000;
 
 export class Region {
   valid = true;
