@@ -9,7 +9,7 @@
 //                (-O0), median (target <= 20 ms)
 //   inspect      stackTrace + scopes + variables (every non-expensive scope) at each of those
 //                fresh stops, median (target <= 20 ms)
-// Runs are timed from the launch request to the stop at the guest's exit (the 'exit' exception
+// Runs are timed from the initialize request to the stop at the guest's exit (the 'exit' exception
 // filter), so the adapter's start-up is left out and both runs end at the same point; the guest's
 // stdout and exit status must equal plain qemu-riscv64's when it is installed.
 //
@@ -53,7 +53,7 @@ function parseArgs(argv: string[]): Args {
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const median = (v: number[]): number => { const s = [...v].sort((x, y) => x - y); const m = s.length >> 1; return s.length ? (s.length & 1 ? s[m] : (s[m - 1] + s[m]) / 2) : NaN; };
 
-/** A DAP session with a fresh adapter process (stdio), initialized. */
+/** A DAP session with a fresh adapter process (stdio); launch() initializes it. */
 async function session(args: Args): Promise<{ dc: DebugClient; stdout: () => string }> {
   const dc = args.adapter === 'dist'
     ? new DebugClient('node', join(ROOT, 'dist', 'adapter.js'), 'tbscope')
@@ -62,13 +62,14 @@ async function session(args: Args): Promise<{ dc: DebugClient; stdout: () => str
   await dc.start();
   let out = '';
   dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') out += e.body.output; });
-  await dc.initializeRequest({ adapterID: 'tbscope', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsMemoryReferences: true });
   return { dc, stdout: () => out };
 }
 
-/** Sends launch (no plugins: the adapter's default hotpages would be measured too) and configures. */
+/** initialize, launch (no plugins: the adapter's default hotpages would be measured too), configure. */
 async function launch(dc: DebugClient, launchArgs: Record<string, unknown>, configure: () => Promise<unknown>): Promise<void> {
+  // Listen before initializing: the 'initialized' event may come right behind the response.
   const initialized = dc.waitForEvent('initialized');
+  await dc.initializeRequest({ adapterID: 'tbscope', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsMemoryReferences: true });
   const launched = dc.launchRequest({ plugins: [], ...launchArgs } as DebugProtocol.LaunchRequestArguments);
   await initialized;
   await configure();
@@ -83,6 +84,7 @@ async function runToExit(args: Args, program: string, bps: number[], listBlocks:
   const { dc, stdout } = await session(args);
   try {
     const stopped = dc.waitForEvent('stopped', 600_000) as Promise<DebugProtocol.StoppedEvent>;
+    stopped.catch(() => undefined); // a failed launch reports its own error
     const t0 = now();
     await launch(dc, { program }, async () => {
       await dc.setExceptionBreakpointsRequest({ filters: ['exit'] });
@@ -165,6 +167,7 @@ async function benchStepping(args: Args): Promise<{ next: number[]; inspect: num
     const { dc } = await session(args);
     try {
       const first = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+      first.catch(() => undefined); // a failed launch reports its own error
       await launch(dc, { program: STEP }, () => dc.setBreakpointsRequest({ source: { path: STEP_SRC }, breakpoints: [{ line: start }] }));
       await first;
       for (let line = start; line !== end && next.length < args.samples;) {
