@@ -31,13 +31,26 @@ class PageTable {
 
   /** Counts one access at page address pa (a whole number; lo = its low 32 bits, pa >>> 0) by vCPU cpu. */
   count(pa: number, lo: number, isStore: boolean, cpu: number): void {
+    // Accesses cluster on one page (the stack, the array being walked): remember the last entry.
+    let e = this.lastE;
+    if (this.addr[e] !== pa) e = this.lookup(pa, lo);
+    if (isStore) { this.writes[e]++; this.cpuWrite[e] |= 1 << cpu; } else { this.reads[e]++; this.cpuRead[e] |= 1 << cpu; }
+  }
+
+  /** Entry of the last page counted; addr[0] starts as NaN so nothing matches before the first add. */
+  private lastE = 0;
+  constructor() { this.addr[0] = NaN; }
+
+  /** Entry index of page pa (added when new), remembered as the last one used. */
+  private lookup(pa: number, lo: number): number {
     const slots = this.slots;
     // Hashing the low word only keeps doubles out of the hot path; the key compared is all of pa.
     let h = Math.imul(lo, 0x9e3779b1) >>> this.shift;
     let e = slots[h] - 1;
     while (e >= 0 && this.addr[e] !== pa) { h = (h + 1) & (slots.length - 1); e = slots[h] - 1; }
     if (e < 0) e = this.add(pa, h);
-    if (isStore) { this.writes[e]++; this.cpuWrite[e] |= 1 << cpu; } else { this.reads[e]++; this.cpuRead[e] |= 1 << cpu; }
+    this.lastE = e;
+    return e;
   }
 
   private add(pa: number, h: number): number {
@@ -109,8 +122,6 @@ export const hotpages: PluginModule = {
     try { mgr = managerOf(api); } catch { mgr = undefined; }
     if (mgr) live.set(mgr, { table, pageSize, sortBy: { rw: 'rw', r: 'reads', w: 'writes', a: 'address' }[sortBy] });
 
-    // QEMU: page = vaddr & ~(pagesize - 1). For a power of two that is the division below (exact
-    // in doubles); other sizes keep the remainder form; pagesize=0 masks everything to page 0.
     // QEMU: page = vaddr & ~(pagesize - 1). For a power of two up to 2^31 that is a mask of the
     // low word (no double arithmetic); other sizes keep the remainder form; pagesize=0 masks
     // everything to page 0.
