@@ -7,27 +7,14 @@
 import { writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PF_X, PT_LOAD } from '../emulator/elf/elf';
 import type { GuestProcess } from '../emulator/linux/process';
 import type { Machine } from '../emulator/machine';
 import { loadPlugins, PluginLoadError, PluginManager } from '../emulator/plugins/index';
-import { attachToMachine } from '../emulator/plugins/machine-binding';
+import { attachToMachine, codeSpan } from '../emulator/plugins/machine-binding';
 import { CliError } from './options';
 
 // A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
 const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-
-/** QEMU's info->start_code / end_code: the span of the program's executable PT_LOAD file bytes. */
-function codeSpan(proc: GuestProcess): { startCode: number; endCode: number } {
-  const { elf, bias } = proc.image.program;
-  let startCode = Infinity, endCode = 0;
-  for (const p of elf.phdrs) {
-    if (p.type !== PT_LOAD || !(p.flags & PF_X)) continue;
-    startCode = Math.min(startCode, p.vaddr + bias);
-    endCode = Math.max(endCode, p.vaddr + bias + p.filesz);
-  }
-  return { startCode: startCode === Infinity ? 0 : startCode, endCode };
-}
 
 export async function loadCliPlugins(
   specs: readonly string[], machine: Machine, proc: GuestProcess,
@@ -45,7 +32,7 @@ export async function loadCliPlugins(
   }
   attachToMachine(manager, machine, {
     pathToBinary: proc.exePath,
-    ...codeSpan(proc),
+    ...codeSpan(proc.image),
     entryCode: proc.image.programEntry,
     symbolize: (pc) => symbolOf(pc) || null,
   });
