@@ -193,7 +193,8 @@ export class Runtime extends EventEmitter {
         this.machine.singleStep = true;
         try { stop = this.machine.run(); } finally { this.machine.singleStep = false; }
       } else {
-        stop = this.machine.run({ maxInsns: this.slice });
+        // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does.
+        stop = this.machine.run({ maxInsns: this.slice, atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.cpu.instret - i0);
       }
       const next = this.interpret(stop, mode);

@@ -2,7 +2,7 @@
 // nothing more. Each handler is a few lines that return a response body (or throw an error that
 // becomes an error response, the session staying alive); the work lives in one file per concern.
 
-import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, StoppedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
+import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, StoppedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
@@ -33,6 +33,7 @@ export class TbscopeSession extends LoggingDebugSession {
   private readonly topEnv = (rt: Runtime) => { this.frames.invalidate(); return frameEnv(rt, this.frames.get(rt, 1), this.vars).env; };
   private readonly bps = new BreakpointManager(this.sources, (text) => this.sendEvent(new OutputEvent(text, 'console')), this.topEnv);
   private readonly watches = new DataBreakpoints(this.topEnv);
+  private readonly announced = new Set<number>();
   private filterArgs: DebugProtocol.SetExceptionBreakpointsArguments = { filters: ['signals'] };
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => { this.configurationDone = resolve; });
@@ -98,6 +99,7 @@ export class TbscopeSession extends LoggingDebugSession {
       throw new ConfigError(`cannot launch ${cfg.program}: ${(e as Error).message.replace(/^tbscope: /, '')}`);
     }
     this.rt = rt;
+    this.announced.clear();
     this.sources.attach(rt);
     rt.filters = applyFilters(this.filterArgs);
     rt.on('output', (o: { category: string; text: string }) => this.sendEvent(new OutputEvent(o.text, o.category)));
@@ -124,6 +126,7 @@ export class TbscopeSession extends LoggingDebugSession {
   private onStopped(s: RuntimeStop): void {
     this.frames.invalidate();
     this.vars.reset();
+    this.announceModules();
     const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
     e.body.description = s.description;
     e.body.allThreadsStopped = true;
@@ -245,6 +248,15 @@ export class TbscopeSession extends LoggingDebugSession {
   }
   protected override disassembleRequest(r: DebugProtocol.DisassembleResponse, a: DebugProtocol.DisassembleArguments): void {
     this.handle(r, () => disassemble(this.runtime(), this.sources, a));
+  }
+  /** 'module' events for libraries mapped since the last stop (ld.so maps them while running). */
+  private announceModules(): void {
+    if (!this.rt) return;
+    for (const m of modules(this.rt)) {
+      if (this.announced.has(m.id as number)) continue;
+      this.announced.add(m.id as number);
+      this.sendEvent(new ModuleEvent('new', m));
+    }
   }
   /** `modules` has no handler in DebugSession: it arrives through customRequest. */
   private modulesRequest(): DebugProtocol.ModulesResponse['body'] {

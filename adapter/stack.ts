@@ -1,11 +1,13 @@
 // stackTrace: the guest call stack unwound with DWARF CFI where the program has it and frame
 // pointers elsewhere (emulator/debuginfo's backtrace), with function names from DWARF or ELF
 // symbols, source locations from the line table and instructionPointerReference on every frame.
-// Frames are computed once per stop and numbered by depth (frameId = depth + 1).
+// Frames are computed once per stop and numbered by depth (frameId = depth + 1). Also the DAP
+// module list: the program, its interpreter and the shared libraries the guest mapped.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FrameIndex, type ReadReg, type StackFrameInfo } from '../emulator/debuginfo/index';
 import { backtrace } from '../emulator/debuginfo/unwind';
+import type { FileMapping } from '../emulator/linux/filemaps';
 import type { Runtime } from './runtime';
 import type { SourceMapper } from './sources';
 import { AdapterError, hex, readBytes, topRegs } from './target';
@@ -95,22 +97,43 @@ export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper
   return { stackFrames, totalFrames: frames.length };
 }
 
+/**
+ * Module ids: 1 the program, 2 the interpreter, then 3.. the shared libraries ld.so mapped, in
+ * the order the kernel first saw them (ids stay stable while libraries come and go).
+ */
+function libraries(rt: Runtime): { id: number; lib: FileMapping }[] {
+  const ids = libraryIds.get(rt) ?? new Map<string, number>();
+  libraryIds.set(rt, ids);
+  return rt.proc.kernel.fileMaps.executables().map((lib) => {
+    let id = ids.get(lib.path);
+    if (id === undefined) { id = ids.size + 3; ids.set(lib.path, id); }
+    return { id, lib };
+  });
+}
+const libraryIds = new WeakMap<Runtime, Map<string, number>>();
+
 export function moduleIdOf(rt: Runtime, pc: number): number | undefined {
   const img = rt.proc.image;
   if (pc >= img.program.start && pc < img.program.end) return 1;
   if (img.interp && pc >= img.interp.start && pc < img.interp.end) return 2;
-  return undefined;
+  return libraries(rt).find(({ lib }) => pc >= lib.start && pc < lib.end)?.id;
 }
+
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 export function modules(rt: Runtime): DebugProtocol.Module[] {
   const img = rt.proc.image;
   const out: DebugProtocol.Module[] = [{
-    id: 1, name: rt.proc.exePath.slice(rt.proc.exePath.lastIndexOf('/') + 1), path: rt.config.program,
+    id: 1, name: baseName(rt.proc.exePath), path: rt.config.program,
     addressRange: `${hex(img.program.start)}-${hex(img.program.end)}`,
     symbolStatus: rt.debugInfo?.hasDebugInfo ? 'Symbols loaded (DWARF)' : 'Symbols loaded (ELF)',
   }];
   if (img.interp) {
-    out.push({ id: 2, name: img.interp.path.slice(img.interp.path.lastIndexOf('/') + 1), path: img.interp.path, addressRange: `${hex(img.interp.start)}-${hex(img.interp.end)}`, symbolStatus: 'Symbols loaded (ELF)' });
+    out.push({ id: 2, name: baseName(img.interp.path), path: img.interp.path, addressRange: `${hex(img.interp.start)}-${hex(img.interp.end)}`, symbolStatus: 'Symbols loaded (ELF)' });
+  }
+  // Library symbols are not read (function names inside them come from nowhere yet).
+  for (const { id, lib } of libraries(rt)) {
+    out.push({ id, name: baseName(lib.path), path: lib.hostPath ?? lib.path, addressRange: `${hex(lib.start)}-${hex(lib.end)}`, symbolStatus: 'Symbols not loaded' });
   }
   return out;
 }

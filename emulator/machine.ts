@@ -93,7 +93,7 @@ export class Machine {
     this.env = linkEnv({
       S: this.cpu, X: this.cpu.x, FR: this.cpu.f, M: this.mem, R: this.mem.R, W: this.mem.W,
       MV: this.memValue, TIME: () => this.readTime(), TRACE: (tb) => this.traceHook?.(tb as TranslationBlock),
-      VCPU: this.cpu.index, budget: 0, attn: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
+      VCPU: this.cpu.index, budget: 0, softBudget: 0, attn: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
     });
   }
 
@@ -190,12 +190,17 @@ export class Machine {
 
   /**
    * Runs guest code until something stops it. `maxInsns` bounds the instructions retired in this
-   * call (stopping exactly there, {kind:'budget'}). Resuming at a breakpoint executes that
-   * instruction; every other breakpoint stops before its instruction.
+   * call (stopping exactly there, {kind:'budget'}). With `atBlockBoundary` the budget is soft: the
+   * run stops at the first TB boundary once it is used up and never cuts a TB short, so a run in
+   * slices executes the same TBs as one unsliced run (the debugger's slices, seen by plugins).
+   * Resuming at a breakpoint executes that instruction; every other breakpoint stops before its
+   * instruction.
    */
-  run(opts: { maxInsns?: number } = {}): StopReason {
+  run(opts: { maxInsns?: number; atBlockBoundary?: boolean } = {}): StopReason {
     const cpu = this.cpu, jc = this.cache.jc, bps = this.breakpoints, env = this.env;
     const limit = opts.maxInsns !== undefined ? cpu.instret + opts.maxInsns : Infinity;
+    // The bound TB choice must respect: the budget itself when exact, none when soft.
+    const cut = opts.atBlockBoundary ? Infinity : limit;
     const flags = this.baseFlags();
     const step = this.singleStep;
     // Regions only for plain TBs: one-insn/step and exec-trace flavours go through the loop each time.
@@ -214,15 +219,17 @@ export class Machine {
       if (cpu.instret >= limit) return { kind: 'budget', pc };
       let tb = jc[(pc >>> 1) & 16383];
       if (tb === null || tb.pc !== pc || tb.flags !== flags || !tb.valid) {
-        tb = limit - cpu.instret < this.maxTbInsns ? this.budgetTb(pc, flags, limit - cpu.instret) : this.lookup(pc, flags);
-      } else if (limit !== Infinity && tb.insns.length > limit - cpu.instret) {
+        tb = cut - cpu.instret < this.maxTbInsns ? this.budgetTb(pc, flags, cut - cpu.instret) : this.lookup(pc, flags);
+      } else if (cut !== Infinity && tb.insns.length > cut - cpu.instret) {
         tb = this.lookup(pc, flags | TbFlags.ONE_INSN);
       }
       if (prev !== null && prev.indirect) prev.noteTarget(pc);
       let st: number;
       const rg = tb.region;
       if (rg !== null) {
-        env.budget = limit === Infinity ? 0x40000000 : limit - cpu.instret;
+        // A region enters a TB only if it fits budget and starts before softBudget.
+        env.softBudget = limit === Infinity ? 0x40000000 : limit - cpu.instret;
+        env.budget = cut === Infinity ? 0x40000000 : env.softBudget;
         const before = cpu.instret;
         st = rg.fn(env, rg as unknown as TranslationBlock);
         rg.insns += cpu.instret - before;

@@ -16,6 +16,7 @@ import { lookupSyscall } from './syscalls/index';
 import { joinPath, normalizePath } from './paths';
 import { deliverToHandler, type SigInfo } from './sigframe';
 import type { MapName } from './procfs';
+import { FileMappings } from './filemaps';
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
@@ -82,6 +83,8 @@ export class LinuxKernel {
   private readonly startNs: bigint;
   /** What /proc/self/{maps,cmdline,environ,auxv} show (filled in by process.ts). */
   mapNames: MapName[] = [];
+  /** File-backed mmaps (shared libraries ld.so maps at run time): /proc/self/maps, the debugger's module list. */
+  readonly fileMaps = new FileMappings();
   procArgv: string[] = [];
   procEnv: string[] = [];
   procAuxv: [number, number][] = [];

@@ -10,7 +10,8 @@ export interface MapName { start: number; end: number; name: string }
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 function maps(k: LinuxKernel): string {
-  const names = [...k.mapNames, { start: k.brkStart, end: Math.max(k.brkStart, Math.ceil(k.brkCur / 4096) * 4096), name: '[heap]' }];
+  const files = k.fileMaps.all().map((m) => ({ start: m.start, end: m.end, name: m.path }));
+  const names = [...k.mapNames, ...files, { start: k.brkStart, end: Math.max(k.brkStart, Math.ceil(k.brkCur / 4096) * 4096), name: '[heap]' }];
   return k.mem.regions().map((r) => {
     const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}p`;
     const name = names.find((n) => r.start >= n.start && r.start < n.end)?.name ?? '';

@@ -39,6 +39,8 @@ export interface CodegenEnv {
   VCPU: number;
   /** Instructions a region may retire before returning (set by the run loop before each entry). */
   budget: number;
+  /** A region enters no TB once it has retired this many (a soft budget; = budget when exact). */
+  softBudget: number;
   /** Non-zero when the run loop must look at pause/exit requests before the next TB. */
   attn: number;
   fp: Readonly<Record<string, FpHelperFn>>;

@@ -58,7 +58,8 @@ export function successors(tb: TranslationBlock): number[] {
 
 /**
  * Region function source: entered with cpu.pc at a member's start; N counts the instructions
- * retired in this run; BUDGET (from the run loop) bounds N so run({maxInsns}) stays exact.
+ * retired in this run; BUDGET (from the run loop) bounds N so run({maxInsns}) stays exact, and
+ * SOFT stops it at the first TB boundary past a soft budget (run({atBlockBoundary})).
  * (Measured here: a switch on pc beat a dense index switch fed by a pc->index Map, because
  * jalr targets then need the Map.)
  */
@@ -73,7 +74,7 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
     const len = tb.insns.length;
     c.emit(`case ${num(tb.pc)}: {`);
     // A plugin callback may ask for work at a TB boundary (uninstall, reset): leave for it then.
-    c.emit(`if (N + ${len} > BUDGET${callsPlugins(tb.instrumentation) ? ' || E.attn !== 0' : ''}) break;`);
+    c.emit(`if (N + ${len} > BUDGET || N >= SOFT${callsPlugins(tb.instrumentation) ? ' || E.attn !== 0' : ''}) break;`);
     c.emit(`${c.konst(tb)}.execCount++;`);
     const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
     if (next !== undefined) c.emit(`N += ${len}; pc = ${next}; if (SMC !== 0) break; continue;`);
@@ -83,6 +84,6 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
   c.emit('break;');
   c.emit('}');
   c.emit(c.exit(TbStatus.NEXT, 'pc', 0));
-  const source = assemble(c, ['pc = S.pc', 'N = 0', 'SMC = 0', 'BUDGET = E.budget'], c.lines);
+  const source = assemble(c, ['pc = S.pc', 'N = 0', 'SMC = 0', 'BUDGET = E.budget', 'SOFT = E.softBudget'], c.lines);
   return { source, consts: c.consts };
 }

@@ -128,7 +128,7 @@ describe('adapter: launch and run control', function () {
     const top = (await s.dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
     assert.equal(top.name, 'main');
     const mods = (await s.dc.customRequest('modules', {})).body.modules as { name: string; path: string }[];
-    assert.equal(mods.length, 2);
+    assert.ok(mods.length >= 2); // program, interpreter, then the libraries (modules.test.ts)
     assert.match(mods[1].path, /ld-linux-riscv64/);
     const code = exitCode(s);
     await s.dc.continueRequest({ threadId: 1 });

@@ -1,7 +1,8 @@
 // Address-space syscalls: brk, mmap (anonymous and private file mappings, MAP_FIXED,
 // MAP_FIXED_NOREPLACE), munmap, mprotect, mremap, madvise and riscv_flush_icache. Whenever
 // mapped bytes or exec rights change under existing translations the Machine is told
-// (invalidateRange), so no stale TB survives an unmap, a remap or a W^X flip.
+// (invalidateRange), so no stale TB survives an unmap, a remap or a W^X flip; file-backed
+// mappings are recorded in k.fileMaps (which libraries are mapped where).
 
 import { PAGE_SIZE } from '../../memory/types';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno';
@@ -80,6 +81,9 @@ function mmap(k: LinuxKernel): number {
   k.mem.map(at, size, prot & 7);
   if (data) k.mem.write(at, data, true);
   k.machine.invalidateRange(at, size);
+  const of = data && k.fds.get(fd);
+  if (of) k.fileMaps.add({ path: of.path, hostPath: of.hostPath, start: at, end: at + size, prot: prot & 7 });
+  else k.fileMaps.remove(at, size);
   return at;
 }
 
@@ -88,6 +92,7 @@ function munmap(k: LinuxKernel): number {
   if (!aligned(addr) || len === 0) return -EINVAL;
   k.mem.unmap(addr, pageAlign(len));
   k.machine.invalidateRange(addr, pageAlign(len));
+  k.fileMaps.remove(addr, pageAlign(len));
   return 0;
 }
 
@@ -114,7 +119,7 @@ function mremap(k: LinuxKernel): number {
   const prot = protAt(k, old);
   if (!(flags & MREMAP_FIXED)) {
     if (newLen <= oldLen) {
-      if (newLen < oldLen) { k.mem.unmap(old + newLen, oldLen - newLen); k.machine.invalidateRange(old + newLen, oldLen - newLen); }
+      if (newLen < oldLen) { k.mem.unmap(old + newLen, oldLen - newLen); k.machine.invalidateRange(old + newLen, oldLen - newLen); k.fileMaps.remove(old + newLen, oldLen - newLen); }
       return old;
     }
     if (rangeFree(k, old + oldLen, newLen - oldLen)) {
@@ -128,6 +133,9 @@ function mremap(k: LinuxKernel): number {
   if (!aligned(to)) return -EINVAL;
   const bytes = k.mem.read(old, Math.min(oldLen, newLen), true);
   k.mem.unmap(old, oldLen);
+  // A moved mapping is anonymous memory from here on (its bytes were copied).
+  k.fileMaps.remove(old, oldLen);
+  k.fileMaps.remove(to, newLen);
   k.mem.map(to, newLen, prot);
   k.mem.write(to, bytes, true);
   k.machine.invalidateRange(old, oldLen);
