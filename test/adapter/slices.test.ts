@@ -5,25 +5,11 @@
 
 import { strict as assert } from 'node:assert';
 import { runTbscope } from '../support/oracles';
-import { assemble, cleanup, needAs, type Assembled } from '../tcg/asm';
+import { assemble, cleanup, loopProgram, needAs, type Assembled } from '../tcg/asm';
 import { exitCode, launch, openSession, type Session } from './helpers';
 
 /** A 9-instruction first TB, then a 7-instruction loop TB 399 999 times: 1 Mi-instruction slice ends are inside TBs. */
-const PROGRAM = `
-_start:
-  li t0, 400000
-loop:
-  addi a0, a0, 1
-  addi a1, a1, 1
-  addi a2, a2, 1
-  addi a3, a3, 1
-  addi a4, a4, 1
-  addi t0, t0, -1
-  bnez t0, loop
-  li a0, 0
-  li a7, 93
-  ecall
-`;
+const PROGRAM = loopProgram(400000);
 
 /** The bb plugin's report lines ("CPU0: bb's: …", "Total: bb's: …"). */
 const bbLines = (text: string): string[] => text.split('\n').filter((l) => /bb's: \d+, insns: \d+/.test(l)).map((l) => l.trim());

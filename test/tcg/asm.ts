@@ -96,3 +96,25 @@ export function runToExit(m: Machine, maxInsns = 50_000_000, out: number[] = [])
   liteLinux(m, out);
   return m.run({ maxInsns });
 }
+
+/**
+ * A 1-instruction prologue, then a 7-instruction loop TB run `iterations` times, then exit(0):
+ * budgets that are not multiples of 7 end inside the loop TB (slice tests of the Machine and adapter).
+ */
+export function loopProgram(iterations: number): string {
+  return `
+_start:
+  li t0, ${iterations}
+loop:
+  addi a0, a0, 1
+  addi a1, a1, 1
+  addi a2, a2, 1
+  addi a3, a3, 1
+  addi a4, a4, 1
+  addi t0, t0, -1
+  bnez t0, loop
+  li a0, 0
+  li a7, 93
+  ecall
+`;
+}

@@ -5,24 +5,10 @@
 
 import { strict as assert } from 'node:assert';
 import type { Machine } from '../../emulator/machine';
-import { assemble, cleanup, EXEC_MODES, liteLinux, machineFor, needAs, type Assembled } from './asm';
+import { assemble, cleanup, EXEC_MODES, liteLinux, loopProgram, machineFor, needAs, type Assembled } from './asm';
 
 /** A 7-instruction loop after a 1-instruction prologue: slice ends of 1000 fall inside TBs. */
-const PROGRAM = `
-_start:
-  li t0, 2000
-loop:
-  addi a0, a0, 1
-  addi a1, a1, 1
-  addi a2, a2, 1
-  addi a3, a3, 1
-  addi a4, a4, 1
-  addi t0, t0, -1
-  bnez t0, loop
-  li a0, 0
-  li a7, 93
-  ecall
-`;
+const PROGRAM = loopProgram(2000);
 const SLICE = 1000;
 
 interface Run { tbs: number; instret: number; slices: number[]; stop: string }
