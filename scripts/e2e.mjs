@@ -223,9 +223,15 @@ try {
   });
 
   await step('Open Translation Block shows guest code and generated JavaScript', async () => {
-    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Translation Blocks' }) });
-    await pane.locator('.monaco-list-row').first().click();
-    await page.locator('.tab', { hasText: '.tb' }).first().waitFor();
+    const pane = paneOf('Translation Blocks');
+    await expand(pane);
+    // A click that lands while the tree re-renders (the stop's refresh) opens nothing: retry it.
+    const tab = page.locator('.tab', { hasText: '.tb' }).first();
+    const until = Date.now() + STEP_TIMEOUT;
+    for (;;) {
+      await pane.locator('.monaco-list-row').first().click();
+      try { await tab.waitFor({ timeout: 10_000 }); break; } catch (e) { if (Date.now() > until) throw e; }
+    }
     await page.locator('.view-lines', { hasText: 'generated JavaScript' }).first().waitFor();
     await snap('translation-block');
   });
