@@ -50,7 +50,7 @@ export class Machine {
   /** Called after each translation (-d in_asm, the TB view). */
   onTranslate?: (tb: TranslationBlock) => void;
   /** Filled by generated code before memory callbacks run (qemu_plugin_mem_get_value); plugins may supply their own slot. */
-  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0, info: -1, vcpu: this.cpu.index };
+  memValue: MemValueSlot = { lo: 0, hi: 0, info: -1, vcpu: this.cpu.index };
   /** The time CSR (rdtime); default: the instruction count, so runs stay deterministic. */
   readTime: () => number = () => this.cpu.instret;
   /** Breakpoint addresses: execution stops before the instruction at such a pc. */

@@ -91,7 +91,7 @@ export class PluginManager {
   readonly contexts: PluginContext[] = [];
   readonly scoreboards = new Set<Scoreboard>();
   /** Filled by generated code before memory callbacks run (qemu_plugin_mem_get_value). */
-  memValue: MemValueSlot = { lo: 0, hi: 0, sizeShift: 0 };
+  memValue: MemValueSlot = { lo: 0, hi: 0 };
   binding: PluginBinding | null = null;
   vcpusStarted = 0;
   /** True when reset/uninstall work waits for a safe point; the run loop then calls runPendingWork(). */
@@ -308,24 +308,32 @@ export class PluginManager {
    */
   directMem(ctx: PluginContext, fn: MemCallback['fn'], flags: CbFlags): DirectMemCallback | undefined {
     if (flags !== CbFlags.NO_REGS || this.tracer !== null) return undefined;
-    return {
-      raw: fn, owner: ctx, generation: ctx.generation,
-      onError: (e: unknown) => {
-        this.memValue.info = -1;
-        if (isPluginSignal(e)) throw e;
-        this.fail(ctx, 'mem', e);
-      },
+    // Small, so V8 inlines it together with fn into the translated code; the catch costs nothing
+    // until a callback throws.
+    const call = (vcpu: number, info: number, vaddr: number, ud: unknown): void => {
+      try { fn(vcpu, info, vaddr, ud); } catch (e) { this.directFailed(ctx, e); }
     };
+    return { call, owner: ctx, generation: ctx.generation };
   }
 
-  /** vCPU of the callback running now (-1: none); a direct memory callback counts (see directMem). */
+  private directFailed(ctx: PluginContext, e: unknown): void {
+    this.memValue.info = -1;
+    if (isPluginSignal(e)) throw e;
+    this.fail(ctx, 'mem', e);
+  }
+
+  /**
+   * vCPU of the callback running now (-1: none). Wrapped callbacks set curCtx; outside them, a
+   * direct memory callback's marker (see DirectMemCallback) says one runs.
+   */
   currentVcpu(): number {
-    return this.curVcpu < 0 && (this.memValue.info ?? -1) >= 0 ? this.memValue.vcpu ?? 0 : this.curVcpu;
+    if (this.curCtx !== null) return this.curVcpu;
+    return (this.memValue.info ?? -1) >= 0 ? this.memValue.vcpu ?? 0 : -1;
   }
 
   /** meminfo of the memory callback running now, -1 when none. */
   currentMemInfo(): number {
-    return this.curMemInfo < 0 ? this.memValue.info ?? -1 : this.curMemInfo;
+    return this.curCtx !== null ? this.curMemInfo : this.memValue.info ?? -1;
   }
 
   // ---- unloading --------------------------------------------------------------------------

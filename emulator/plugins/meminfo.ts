@@ -21,5 +21,7 @@ const memop = (info: number): number => (info >>> 4) & 0xfff;
 export const meminfoSizeShift = (info: number): number => memop(info) & MO_SIZE;
 export const meminfoIsSignExtended = (info: number): boolean => (memop(info) & MO_SIGN) !== 0;
 export const meminfoIsBigEndian = (info: number): boolean => (memop(info) & MO_BSWAP) !== 0;
-export const meminfoIsStore = (info: number): boolean => ((info >>> 16) & MemRW.W) !== 0;
+/** (info >>> MEMINFO_STORE_SHIFT) & 1 is 1 for a store: for code that tests it on every access. */
+export const MEMINFO_STORE_SHIFT = 17;
+export const meminfoIsStore = (info: number): boolean => ((info >>> MEMINFO_STORE_SHIFT) & 1) !== 0;
 export const meminfoRw = (info: number): MemRW => (info >>> 16) & 3;

@@ -180,14 +180,12 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
     '"use strict";',
     `const ${[...env, ...consts, ...helpers].join(', ')};`,
     `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), 'T0 = 0, T1 = 0, T2 = 0, T3 = 0, T4 = 0, T5 = 0, A = 0, AH = 0, V = 0, VH = 0, ST = 0',
-      'XS = 0, XPC = 0, XK = 0', 'PG = null', ...(c.directCalls ? ['CB = null'] : [])].join(', ')};`,
+      'XS = 0, XPC = 0, XK = 0', 'PG = null'].join(', ')};`,
     'out: {',
-    // Direct memory callbacks (DirectMemCallback): one try for the whole body (a try per call
-    // measured ~1.7x slower with hotpages). A throw from a callback (CB set) unloads its plugin and
-    // leaves at the next instruction, whose pc/count the call site recorded in XPC/XK.
-    ...(c.directCalls ? ['try {', body, `} catch (e) { if (CB === null) throw e; MV.info = -1; CB.onError(e); XS = ${TbStatus.NEXT}; }`] : [body]),
+    body,
     '}',
-    `${store(dirty)} ${iflush} S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
+    // Direct memory callbacks leave their "running" marker set until here (DirectMemCallback).
+    `${store(dirty)} ${iflush} ${c.directCalls ? 'MV.info = -1; ' : ''}S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
   ].join('\n');
 }
 

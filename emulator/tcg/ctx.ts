@@ -99,7 +99,7 @@ export class Ctx {
    */
   region = false;
 
-  /** Set when the code calls direct memory callbacks: assemble() then wraps it in the one try/catch they need. */
+  /** Set when the code calls direct memory callbacks: assemble() then resets their marker at the exit. */
   directCalls = false;
 
   /** Code that leaves the TB: pc (an expression), `retired` instructions of this TB done. */

@@ -59,7 +59,7 @@ function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string): void {
  * Plugin memory callbacks and inline ops for one successful access of this instruction:
  * value (vlo, vhi) for qemu_plugin_mem_get_value, QEMU's meminfo, vaddr = (A, AH).
  * `complete`: the instruction has done everything else by now, so direct callbacks may be used
- * (a throw then leaves the TB at the next instruction, see DirectMemCallback).
+ * (see DirectMemCallback).
  */
 function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string, complete = false): void {
   const ins = c.instr;
@@ -68,14 +68,13 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
   let first = true;
   for (const cb of ins.mem) {
     if (!(cb.rw & rw)) continue;
-    if (first) { c.emit(`MV.lo = ${vlo}; MV.hi = ${vhi}; MV.sizeShift = ${sizeShift};`); first = false; }
+    // The high word only matters for 8-byte values (memValue reads it for those alone).
+    if (first) { c.emit(`MV.lo = ${vlo};${sizeShift === 3 ? ` MV.hi = ${vhi};` : ''}`); first = false; }
     c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc);
     const d = complete ? cb.direct : undefined;
     if (d) {
       c.directCalls = true;
-      const next = c.exit(TbStatus.NEXT, num(c.insn.pc + c.insn.size), c.k + 1).replace(/XS = \d+; |break out; /g, '');
-      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { MV.info = ${info}; CB = ${c.konst(d)}; ${next}`);
-      c.emit(`${c.konst(d.raw)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); MV.info = -1; CB = null; }`);
+      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { MV.info = ${info}; ${c.konst(d.call)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); }`);
     } else {
       c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
     }

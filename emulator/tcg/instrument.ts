@@ -41,20 +41,19 @@ export interface MemCallback {
 }
 
 /**
- * A NO_REGS memory callback the translator may call without a wrapper, so V8 can inline the
- * plugin's function into the TB. Only used where the instruction is complete when its callbacks
- * run (nothing of it left to do), so a throw can be handled once per TB: generated code does
- *   if (owner.generation === generation) { MV.info = info; CB = this; (exit at the next insn);
- *     raw(vcpu, info, vaddr, userdata); MV.info = -1; CB = null; }
- * and the TB's single catch calls CB.onError(e) and leaves at the next instruction.
- * MV.info is the "current callback" marker the plugin API checks (MemValueSlot.info).
+ * A NO_REGS memory callback the translator may call without the full wrapper, so V8 can inline
+ * the plugin's function into the TB. Generated code does
+ *   if (owner.generation === generation) { MV.info = info; call(vcpu, info, vaddr, userdata); }
+ * where `call` is the plugin's function inside a try/catch that reports and unloads a plugin that
+ * throws (the TB then goes on; the generation check skips the dead plugin's later callbacks and
+ * the unload flushes the TBs before the next one runs). MV.info marks the memory callback
+ * running for the plugin API (MemValueSlot.info); it is left set until the TB exits, which
+ * resets it, since no other plugin code runs in between without its own marker.
  */
 export interface DirectMemCallback {
-  raw: MemCallback['fn'];
+  call: MemCallback['fn'];
   owner: { generation: number };
   generation: number;
-  /** The callback threw: report and unload its plugin (rethrows control-flow signals). */
-  onError(e: unknown): void;
 }
 
 export interface MemInlineOp extends InlineOp { rw: MemRW }
@@ -87,8 +86,9 @@ export type TranslateHook = (tb: TbDescription) => TbInstrumentation | undefined
  * set by generated code just before it calls the callbacks. 128-bit values never occur on RV64GC.
  */
 export interface MemValueSlot {
-  lo: number; hi: number; sizeShift: number;
-  /** While a direct memory callback runs: its meminfo (else -1 or absent). */
+  /** The value's low 32 bits, and its high 32 bits for 8-byte accesses (unset for smaller ones). */
+  lo: number; hi: number;
+  /** From a direct memory callback to the end of its TB: that callback's meminfo (else -1 or absent). */
   info?: number;
   /** The vCPU whose generated code writes this slot. */
   vcpu?: number;

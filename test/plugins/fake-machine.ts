@@ -118,7 +118,6 @@ export class FakeMachine {
         const rw = a.store ? MemRW.W : MemRW.R;
         const v = a.value ?? 0n;
         mgr.memValue.lo = Number(BigInt.asIntN(32, v)); mgr.memValue.hi = Number(BigInt.asIntN(32, v >> 32n));
-        mgr.memValue.sizeShift = a.sizeShift;
         const info = makeMeminfo(a.sizeShift, !!a.signed, a.store);
         for (const cb of ii.mem) if (cb.rw & rw) cb.fn(vcpu, info, a.addr, cb.userdata);
         for (const op of ii.memInline) if (op.rw & rw) inline(op, vcpu);

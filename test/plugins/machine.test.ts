@@ -132,6 +132,31 @@ describe('plugins: on the Machine', function () {
       assert.equal(r.log, clean.log);
     }
   });
+
+  it('memGetValue works in a direct memory callback and fails after it: in a later exec callback of the same TB, and after the TB', () => {
+    let inside = 0, lastInfo = -1;
+    const later: string[] = [];
+    const r = run(TINY_C, mgr => plugin(mgr, api => {
+      api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+        for (let i = 0; i < api.tbNInsns(tb); i++) {
+          const insn = api.tbGetInsn(tb, i);
+          // Exec callbacks keep this TB out of regions; the memory callback is still a direct call.
+          api.registerVcpuInsnExecCb(insn, () => {
+            if (lastInfo < 0 || later.length >= 3) return;
+            try { api.memGetValue(lastInfo); later.push('no error'); } catch (e) { later.push((e as Error).message); }
+          }, CbFlags.NO_REGS);
+          api.registerVcpuMemCb(insn, (_v, info) => { api.memGetValue(info); lastInfo = info; inside++; }, CbFlags.NO_REGS, MemRW.RW);
+        }
+      });
+      api.registerAtexitCb(api.id, () => {
+        try { api.memGetValue(lastInfo); later.push('no error at exit'); } catch { /* expected */ }
+      });
+    }));
+    assert.equal(r.status, 0);
+    assert.deepEqual(r.errors, []);
+    assert.ok(inside > 10, `memory callbacks ran (${inside})`);
+    assert.deepEqual(later, Array(3).fill('memGetValue: only valid inside the memory callback that received this meminfo'));
+  });
 });
 
 describe('plugins: start_code / end_code', () => {

@@ -6,88 +6,102 @@
 
 import { CbFlags, MemRW } from '../../tcg/instrument';
 import { managerOf, type PluginManager } from '../core';
-import { meminfoIsStore } from '../meminfo';
+import { MEMINFO_STORE_SHIFT } from '../meminfo';
 import type { PluginModule } from '../types';
 import { hex, optionFailed, parseBool, split, strtoull } from './util';
 
+/** Counters of one page, as the report and the debugger's hot-pages view read them. */
 export interface PageCounters { pageAddress: number; cpuRead: number; cpuWrite: number; reads: number; writes: number }
 
+interface PageTable {
+  /** The memory callback: counts one access (QEMU's vcpu_haddr with io=off in user mode). */
+  count(cpu: number, info: number, vaddr: number): void;
+  /** Snapshot in first-touch order (the report's order among equal keys). */
+  entries(): PageCounters[];
+}
+
+const CACHE_SLOTS = 256;
+
 /**
- * Per-page counters in typed arrays, entries in first-touch order (the report's order among
- * equal keys, as with the Map this replaced), found through an open-addressing hash on the page
- * address. Called on every guest memory access, so the lookup is a few typed-array reads that
- * V8 inlines into the translated block instead of a Map lookup on a heap-number key.
+ * Per-page counters for QEMU's page = vaddr & ~(pageSize - 1) (or vaddr - vaddr % pageSize for
+ * sizes that are not a power of two up to 2^31; pageSize 0 puts everything on page 0).
+ * Entries are in first-touch order and found through an open-addressing hash on the page
+ * address, behind a direct-mapped cache of recent pages. count() runs on every guest memory
+ * access, so its hot path is a cache hit and two typed-array updates, small enough for V8 to
+ * inline into the translated code (misses go to an out-of-line function).
  */
-class PageTable {
-  n = 0;
-  addr = new Float64Array(64);
-  reads = new Float64Array(64);
-  writes = new Float64Array(64);
-  cpuRead = new Int32Array(64);
-  cpuWrite = new Int32Array(64);
-  /** Entry index + 1 per hash slot, 0 = free; kept at most half full. */
-  private slots = new Int32Array(128);
-  private shift = 25;
+function pageTable(pageSize: number): PageTable {
+  let n = 0;
+  let addr = new Float64Array(64);
+  /** Per entry e: [2e] reads, [2e + 1] writes; the vCPU masks alike. */
+  let counts = new Float64Array(128);
+  let cpus = new Int32Array(128);
+  /** Hash slot -> entry + 1, 0 = free; kept at most half full. */
+  let slots = new Int32Array(128);
+  let shift = 25;
+  // Cache slot s holds page cacheKey[s] (NaN = empty) at counter index cacheIndex[s] (2e).
+  const cacheKey = new Float64Array(CACHE_SLOTS).fill(NaN);
+  const cacheIndex = new Int32Array(CACHE_SLOTS);
 
-  /** Counts one access at page address pa (a whole number; lo = its low 32 bits, pa >>> 0) by vCPU cpu. */
-  count(pa: number, lo: number, isStore: boolean, cpu: number): void {
-    // Accesses cluster on one page (the stack, the array being walked): remember the last entry.
-    let e = this.lastE;
-    if (this.addr[e] !== pa) e = this.lookup(pa, lo);
-    if (isStore) { this.writes[e]++; this.cpuWrite[e] |= 1 << cpu; } else { this.reads[e]++; this.cpuRead[e] |= 1 << cpu; }
-  }
-
-  /** Entry of the last page counted; addr[0] starts as NaN so nothing matches before the first add. */
-  private lastE = 0;
-  constructor() { this.addr[0] = NaN; }
-
-  /** Entry index of page pa (added when new), remembered as the last one used. */
-  private lookup(pa: number, lo: number): number {
-    const slots = this.slots;
-    // Hashing the low word only keeps doubles out of the hot path; the key compared is all of pa.
-    let h = Math.imul(lo, 0x9e3779b1) >>> this.shift;
-    let e = slots[h] - 1;
-    while (e >= 0 && this.addr[e] !== pa) { h = (h + 1) & (slots.length - 1); e = slots[h] - 1; }
-    if (e < 0) e = this.add(pa, h);
-    this.lastE = e;
-    return e;
-  }
-
-  private add(pa: number, h: number): number {
-    const e = this.n++;
-    if (e === this.addr.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(2 * a.length); b.set(a); return b; };
-      this.addr = grow(this.addr); this.reads = grow(this.reads); this.writes = grow(this.writes);
-      this.cpuRead = grow(this.cpuRead); this.cpuWrite = grow(this.cpuWrite);
-    }
-    this.addr[e] = pa;
-    this.slots[h] = e + 1;
-    if (2 * this.n > this.slots.length) this.rehash();
-    return e;
-  }
-
-  private rehash(): void {
-    this.slots = new Int32Array(2 * this.slots.length);
-    this.shift--;
-    const n = this.n;
-    this.n = 0;
+  const rehash = (): void => {
+    slots = new Int32Array(2 * slots.length);
+    shift--;
     for (let e = 0; e < n; e++) {
-      const pa = this.addr[e];
-      let h = Math.imul(pa >>> 0, 0x9e3779b1) >>> this.shift;
-      while (this.slots[h] !== 0) h = (h + 1) & (this.slots.length - 1);
-      this.slots[h] = e + 1;
-      this.n++;
+      let h = Math.imul(addr[e] >>> 0, 0x9e3779b1) >>> shift;
+      while (slots[h] !== 0) h = (h + 1) & (slots.length - 1);
+      slots[h] = e + 1;
     }
-  }
+  };
+  const add = (page: number, h: number): number => {
+    const e = n++;
+    if (e === addr.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => { const b = new (a.constructor as new (len: number) => T)(2 * a.length); b.set(a); return b; };
+      addr = grow(addr); counts = grow(counts); cpus = grow(cpus);
+    }
+    addr[e] = page;
+    slots[h] = e + 1;
+    if (2 * n > slots.length) rehash();
+    return e;
+  };
+  /** Counter index of `page` (lo = its low 32 bits), added when new and cached in slot s. */
+  const miss = (page: number, lo: number, s: number): number => {
+    // Hashing the low word only keeps doubles out of the hash; the key compared is all of page.
+    let h = Math.imul(lo, 0x9e3779b1) >>> shift;
+    let e = slots[h] - 1;
+    while (e >= 0 && addr[e] !== page) { h = (h + 1) & (slots.length - 1); e = slots[h] - 1; }
+    if (e < 0) e = add(page, h);
+    cacheKey[s] = page;
+    cacheIndex[s] = 2 * e;
+    return 2 * e;
+  };
 
-  /** Snapshot in first-touch order. */
-  entries(): PageCounters[] {
+  const mask = pageSize > 0 && pageSize <= 2 ** 31 && Number.isInteger(Math.log2(pageSize)) ? pageSize - 1 : -1;
+  // Slot of a page in the cache: low bits of its page number (any function of the page would
+  // do: the cache compares the whole key).
+  const slotShift = mask > 0 ? Math.log2(pageSize) : 12;
+  const count = mask >= 0
+    ? (cpu: number, info: number, vaddr: number): void => {
+      // A power of two: masking the low word keeps the arithmetic in int32.
+      const lo = vaddr >>> 0, off = lo & mask, s = (lo >>> slotShift) & (CACHE_SLOTS - 1);
+      const i = (cacheKey[s] === vaddr - off ? cacheIndex[s] : miss(vaddr - off, lo - off, s)) + ((info >>> MEMINFO_STORE_SHIFT) & 1);
+      counts[i]++;
+      cpus[i] |= 1 << cpu;
+    }
+    : (cpu: number, info: number, vaddr: number): void => {
+      const page = pageSize > 0 ? vaddr - (vaddr % pageSize) : 0, s = (page >>> 12) & (CACHE_SLOTS - 1);
+      const i = (cacheKey[s] === page ? cacheIndex[s] : miss(page, page >>> 0, s)) + ((info >>> MEMINFO_STORE_SHIFT) & 1);
+      counts[i]++;
+      cpus[i] |= 1 << cpu;
+    };
+
+  const entries = (): PageCounters[] => {
     const out: PageCounters[] = [];
-    for (let e = 0; e < this.n; e++) {
-      out.push({ pageAddress: this.addr[e], cpuRead: this.cpuRead[e], cpuWrite: this.cpuWrite[e], reads: this.reads[e], writes: this.writes[e] });
+    for (let e = 0; e < n; e++) {
+      out.push({ pageAddress: addr[e], reads: counts[2 * e], writes: counts[2 * e + 1], cpuRead: cpus[2 * e], cpuWrite: cpus[2 * e + 1] });
     }
     return out;
-  }
+  };
+  return { count, entries };
 }
 
 const live = new WeakMap<PluginManager, { table: PageTable; pageSize: number; sortBy: string }>();
@@ -116,31 +130,18 @@ export const hotpages: PluginModule = {
       else if (k === 'pagesize') pageSize = strtoull(v, 10);
       else throw optionFailed(opt);
     }
-    const table = new PageTable();
+    const table = pageTable(pageSize);
     // Plugins installed through a manager publish their counters; a bare API object (tests) has none.
     let mgr: PluginManager | undefined;
     try { mgr = managerOf(api); } catch { mgr = undefined; }
     if (mgr) live.set(mgr, { table, pageSize, sortBy: { rw: 'rw', r: 'reads', w: 'writes', a: 'address' }[sortBy] });
 
-    // QEMU: page = vaddr & ~(pagesize - 1). For a power of two up to 2^31 that is a mask of the
-    // low word (no double arithmetic); other sizes keep the remainder form; pagesize=0 masks
-    // everything to page 0.
-    const mask = pageSize > 0 && pageSize <= 2 ** 31 && Number.isInteger(Math.log2(pageSize)) ? pageSize - 1 : -1;
-    const onMem = (cpu: number, info: number, vaddr: number): void => {
-      // User mode has no hwaddr: with io=on nothing is counted, otherwise the vaddr's page is.
-      if (trackIo) return;
-      if (mask >= 0) {
-        const lo = vaddr >>> 0, off = lo & mask;
-        table.count(vaddr - off, lo - off, meminfoIsStore(info), cpu);
-      } else {
-        const page = pageSize > 0 ? vaddr - (vaddr % pageSize) : 0;
-        table.count(page, page >>> 0, meminfoIsStore(info), cpu);
-      }
-    };
+    // User mode has no hwaddr: with io=on nothing is counted (QEMU's callback returns at once).
+    const callback = trackIo ? () => {} : table.count;
 
     api.registerVcpuTbTransCb(api.id, (_id, tb) => {
       const n = api.tbNInsns(tb);
-      for (let i = 0; i < n; i++) api.registerVcpuMemCb(api.tbGetInsn(tb, i), onMem, CbFlags.NO_REGS, MemRW.RW);
+      for (let i = 0; i < n; i++) api.registerVcpuMemCb(api.tbGetInsn(tb, i), callback, CbFlags.NO_REGS, MemRW.RW);
     });
 
     api.registerAtexitCb(api.id, () => {
