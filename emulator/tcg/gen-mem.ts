@@ -10,7 +10,7 @@
 import type { Insn } from '../isa/insn';
 import { makeMeminfo } from '../plugins/meminfo';
 import { CbFlags, MemRW } from './instrument';
-import { Ctx, num, toNum } from './ctx';
+import { Ctx, toNum } from './ctx';
 import type { Gen } from './gen-int';
 import { TbStatus } from './tb';
 
