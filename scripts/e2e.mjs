@@ -225,13 +225,10 @@ try {
   await step('Open Translation Block shows guest code and generated JavaScript', async () => {
     const pane = paneOf('Translation Blocks');
     await expand(pane);
-    // A click that lands while the tree re-renders (the stop's refresh) opens nothing: retry it.
-    const tab = page.locator('.tab', { hasText: '.tb' }).first();
-    const until = Date.now() + STEP_TIMEOUT;
-    for (;;) {
-      await pane.locator('.monaco-list-row').first().click();
-      try { await tab.waitFor({ timeout: 10_000 }); break; } catch (e) { if (Date.now() > until) throw e; }
-    }
+    // Selecting a TB opens it (the view does not use TreeItem commands, which VS Code loses
+    // when a refresh races the click: "Actual command not found").
+    await pane.locator('.monaco-list-row').first().click();
+    await page.locator('.tab', { hasText: '.tb' }).first().waitFor();
     await page.locator('.view-lines', { hasText: 'generated JavaScript' }).first().waitFor();
     await snap('translation-block');
   });
@@ -308,11 +305,23 @@ try {
     await pane.locator('.monaco-list').first().click({ position: { x: 60, y: 8 } });
     await page.keyboard.press('Home');
     const row = pane.locator('.monaco-list-row[data-index="0"]');
-    const pageAddr = Number(/0x[0-9a-f]+/.exec(await row.innerText())[0]);
+    // The header says "by writes" before the rows are re-rendered: wait for the top row to have
+    // the most writes of the rows shown.
+    const writes = (text) => Number(/W (\d+)/.exec(text)?.[1] ?? -1);
+    const until = Date.now() + STEP_TIMEOUT;
+    for (;;) {
+      const shown = (await pane.locator('.monaco-list-row').allInnerTexts()).map(writes);
+      if (shown.length && writes(await row.innerText()) >= Math.max(...shown)) break;
+      if (Date.now() > until) throw new Error(`Hot Pages not sorted by writes: ${shown.join(', ')}`);
+      await page.waitForTimeout(200);
+    }
     await row.hover();
     await row.locator('.action-label[aria-label="Add Data Breakpoint on Page"]').click();
     await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^write$/ }) }).first().click();
-    await page.locator('.statusbar-item', { hasText: 'data breakpoint (write) on page' }).first().waitFor();
+    // The page the breakpoint went on, as the extension reports it.
+    const status = page.locator('.statusbar-item', { hasText: 'data breakpoint (write) on page' }).first();
+    await status.waitFor();
+    const pageAddr = Number(/on page (0x[0-9a-f]+)/i.exec(await status.innerText())[1]);
     await command('Debug: Continue');
     await page.locator('.activitybar .action-item a[aria-label^="Run and Debug"], .activitybar [aria-label^="Run and Debug"]').first().click();
     // The adapter's stop description ("write of N bytes at A by the instruction at P") is the

@@ -22,6 +22,8 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
       vscode.commands.registerCommand('tbscope.trace.filter', () => this.pickFilter()),
       vscode.commands.registerCommand('tbscope.trace.clearFilter', () => { this.filter = {}; this.update(); }),
       vscode.commands.registerCommand('tbscope.trace.reveal', (e?: TraceEvent) => e && this.reveal(e)),
+      // Selecting an event reveals it (not a TreeItem.command: see TranslationBlocksView).
+      this.tree.onDidChangeSelection((s) => { if (s.selection.length === 1) void this.reveal(s.selection[0]); }),
     );
   }
 
@@ -42,7 +44,6 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
     const { label, description } = traceLabel(e);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     Object.assign(item, { id: `ev:${e.seq}`, description, contextValue: 'traceEvent', iconPath: new vscode.ThemeIcon(e.kind.startsWith('mem') ? 'database' : 'debug-breakpoint-function') });
-    item.command = { command: 'tbscope.trace.reveal', title: 'Reveal', arguments: [e] };
     return item;
   }
 

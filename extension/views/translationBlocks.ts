@@ -33,6 +33,10 @@ export class TranslationBlocksView implements vscode.TreeDataProvider<Node>, vsc
       }),
       vscode.workspace.registerTextDocumentContentProvider(TB_SCHEME, this),
       vscode.commands.registerCommand('tbscope.tb.open', (n?: Node) => this.open(n)),
+      // Selecting a TB opens it. Not a TreeItem.command: VS Code drops the command behind a row
+      // when the tree refreshes, and a row it does not re-render then answers every click with
+      // "Actual command not found" (microsoft/vscode#173233).
+      this.tree.onDidChangeSelection((e) => { if (e.selection.length === 1 && e.selection[0].t === 'tb') void this.open(e.selection[0]); }),
       vscode.commands.registerCommand('tbscope.tb.revealDisassembly', (n?: Node) => this.revealDisassembly(n)),
     );
   }
@@ -65,7 +69,6 @@ export class TranslationBlocksView implements vscode.TreeDataProvider<Node>, vsc
       const { label, description } = tbLabel(n.tb);
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
       Object.assign(item, { id: `tb:${n.tb.pc}`, description, contextValue: 'tb', iconPath: new vscode.ThemeIcon('symbol-namespace') });
-      item.command = { command: 'tbscope.tb.open', title: 'Open Translation Block', arguments: [n] };
       return item;
     }
     if (n.t === 'insn') {
