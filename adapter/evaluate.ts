@@ -1,11 +1,12 @@
 // evaluate (watch, hover, Debug Console): a DWARF variable by name or access path (`p.x`,
-// `q->name`, `table[2]`, `*ptr`) shows as the Variables view shows it (expandable); anything else
+// `q->name`, `table[2]`, `table[i + 1]`, `ptr[3]`, `(*p).x`, `*ptr`) shows as the Variables view
+// shows it (expandable); anything else
 // goes through the expression evaluator with the selected frame's registers, where variables and
 // paths take their numeric values and `&name` their addresses.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ValueNode } from '../emulator/debuginfo/index';
-import { evaluateExpression, formatValue, type EvalEnv, type Value } from './expr';
+import { evaluateExpression, formatValue, normalizeAccess, type EvalEnv, type Value } from './expr';
 import type { Runtime } from './runtime';
 import { resolvePath } from './paths';
 import type { Frame, StackCache } from './stack';
@@ -52,7 +53,7 @@ export function frameEnv(rt: Runtime, frame: Frame, vars: Variables): { env: Eva
 export function evaluate(rt: Runtime, frames: StackCache, vars: Variables, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
   const frame = frames.get(rt, args.frameId);
   const { env, find } = frameEnv(rt, frame, vars);
-  const expr = args.expression.trim();
+  const expr = normalizeAccess(args.expression.trim(), env);
   const node = find(expr);
   if (node) {
     const v = vars.nodeVar(node, expr);

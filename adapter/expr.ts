@@ -245,8 +245,41 @@ function cmp<T extends number | bigint>(op: string, x: T, y: T): boolean {
   }
 }
 
+/** `(*path).` (path as the tokens spell it, indices already numbers). */
+const DEREF_MEMBER = /\(\s*\*\s*([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\d+\])*)\s*\)\s*\./g;
+
+/**
+ * Rewrites C access syntax the path tokens do not spell into what they do: an index that is an
+ * expression (`table[i]`, `grid[i + 1][j]`, `m[grid[j][i]]`) becomes its value (evaluated as an
+ * expression of its own, so nested indices work), and `(*p).m` becomes `p->m`.
+ */
+export function normalizeAccess(src: string, env: EvalEnv): string {
+  let out = '';
+  let pos = 0;
+  for (let open = src.indexOf('['); open >= 0; open = src.indexOf('[', pos)) {
+    let depth = 0, close = open;
+    for (; close < src.length; close++) {
+      if (src[close] === '[') depth++;
+      else if (src[close] === ']' && --depth === 0) break;
+    }
+    if (close === src.length) throw new EvalError(`missing ']' in '${src.slice(open)}'`);
+    const inner = src.slice(open + 1, close);
+    let index = inner.trim();
+    if (!/^\d+$/.test(index)) {
+      const v = evaluateExpression(inner, env);
+      if (v.kind !== 'int') throw new EvalError(`array index '${index}' is not an integer`);
+      const i = BigInt.asIntN(64, v.v);
+      if (i < 0n) throw new EvalError(`array index '${index}' is negative (${i})`);
+      index = String(i);
+    }
+    out += `${src.slice(pos, open)}[${index}]`;
+    pos = close + 1;
+  }
+  return (out + src.slice(pos)).replace(DEREF_MEMBER, '$1->');
+}
+
 export function evaluateExpression(src: string, env: EvalEnv): Value {
-  const toks = tokenize(src);
+  const toks = tokenize(normalizeAccess(src, env));
   if (!toks.length) throw new EvalError('empty expression');
   return new Parser(toks, env).parse();
 }

@@ -1,4 +1,4 @@
-// C access paths into DWARF variables — `p.x`, `pp->name`, `table[2]`, `*ptr`, `*q.next` — for
+// C access paths into DWARF variables — `p.x`, `pp->name`, `table[2]`, `ptr[3]`, `*ptr`, `*q.next` — for
 // evaluate (watch, hover, the Debug Console) and for the evaluateName of expanded members,
 // elements and pointees (so "Add to Watch" on a child works). Paths walk the same ValueNode
 // tree the Variables view shows, so values and formatting are the view's.
@@ -21,7 +21,7 @@ function pointee(n: ValueNode): ValueNode | undefined {
 function child(n: ValueNode, step: { member?: string; index?: number }): ValueNode | undefined {
   if (step.member !== undefined) return n.children().find((c) => c.name === step.member);
   const i = step.index!;
-  if (n.pointee !== undefined) return i === 0 ? pointee(n) : undefined; // p[0] only: elements past it have no node
+  if (n.pointee !== undefined) return i === 0 ? pointee(n) : n.element?.(i);
   return i < n.childCount ? n.children(i, 1)[0] : undefined;
 }
 

@@ -30,6 +30,8 @@ export interface ValueNode {
   address?: number;
   /** For pointers: the address pointed to. */
   pointee?: number;
+  /** For pointers to objects: the object `index` elements on (C's p[index]). */
+  element?(index: number): ValueNode;
   /** Children a user can expand: members, elements, or 1 (the pointed-to object). */
   childCount: number;
   children(start?: number, count?: number): ValueNode[];
@@ -202,6 +204,7 @@ export function valueNode(name: string, type: DType, o: ObjectRef | undefined, a
         const p = node.pointee;
         node.childCount = 1;
         node.children = () => [valueNode(`*${name}`, t.target, { address: p }, access)];
+        if (target.size > 0) node.element = (i) => valueNode(`[${i}]`, t.target, { address: p + i * target.size }, access);
       }
     }
   }

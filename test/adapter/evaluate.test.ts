@@ -1,6 +1,7 @@
 // The Debug Console / watch `evaluate` through the real adapter against gdb-multiarch on the same
 // program under qemu-riscv64, stopped at the same line: registers with and without `$`, locals,
-// arguments and globals by name, access paths (`p->x`, `table[1]`, `origin.name`, `*p`), `&var`,
+// arguments and globals by name, access paths (`p->x`, `table[1]`, `table[dx / 5]`, `origin.name[2]`,
+// `(*p).x`, `origin.name`, `*p`), `&var`,
 // `*(type*)addr`, symbols and arithmetic over all of them, in the top frame and in the caller's.
 // Stack addresses are left out: qemu-riscv64 and tbscope place the stack differently.
 
@@ -18,8 +19,14 @@ const NUMERIC: Record<'top' | 'caller', [string, string][]> = {
     ['table[1]', 'table[1]'], ['table[4] - table[3]', 'table[4] - table[3]'], ['&table[2]', '&table[2]'],
     ['*(long*)(&table[0] + 16)', '*(long*)((char*)&table[0] + 16)'], ['origin.name', 'origin.name'],
     ['main', 'main'], ['(7 + 3) % 4 << 2', '(7 + 3) % 4 << 2'], ['(char)300', '(char)300'],
+    // Indices that are expressions, pointers indexed past 0, (*p).member.
+    ['table[dx / 5]', 'table[dx / 5]'], ['table[counter % 8] + table[ counter - 2 ]', 'table[counter % 8] + table[counter - 2]'],
+    ['(*p).x', '(*p).x'], ['p[0].y', 'p[0].y'], ['origin.name[2]', 'origin.name[2]'], ['p->name[1]', 'p->name[1]'],
   ],
-  caller: [['total', 'total'], ['p.x + p.y', 'p.x + p.y'], ['p.name', 'p.name'], ['total * 2 + counter', 'total * 2 + counter']],
+  caller: [
+    ['total', 'total'], ['p.x + p.y', 'p.x + p.y'], ['p.name', 'p.name'], ['total * 2 + counter', 'total * 2 + counter'],
+    ['table[total % 8]', 'table[total % 8]'], ['p.name[0]', 'p.name[0]'],
+  ],
 };
 /** Values shown as the Variables view shows them (gdb's print format). */
 const TEXT: Record<'top' | 'caller', string[]> = { top: ['*p', 'p->name', 'origin'], caller: ['p', 'p.name'] };

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateExpression, formatValue, type EvalEnv } from '../../adapter/expr';
+import { evaluateExpression, formatValue, normalizeAccess, type EvalEnv } from '../../adapter/expr';
 import { GCC, QEMU, requireTool, run } from '../support/oracles';
 import { scratchDir } from './programs';
 
@@ -50,5 +50,22 @@ describe('adapter: expression evaluator', function () {
     assert.throws(() => evaluateExpression('&5', withVars), /not a variable in memory or a symbol/);
     assert.throws(() => evaluateExpression('4 / 0', env), /division by zero/);
     assert.throws(() => evaluateExpression('(1 + 2', env), /expected '\)'/);
+  });
+
+  it('turns index expressions (nested ones too) into numbers and (*p).m into p->m before resolving paths', () => {
+    const seen: string[] = [];
+    const vars: Record<string, bigint> = { i: 1n, j: 2n, 'grid[2][1]': 21n, 'p->x': 7n, 'm[0].k[3]': 30n };
+    const env: EvalEnv = {
+      ...noMemory,
+      variable: (name) => { seen.push(name); return name in vars ? { kind: 'int', v: vars[name], size: 4, signed: true } : undefined; },
+    };
+    assert.equal(normalizeAccess('grid[i + 1][j - 1]', env), 'grid[2][1]');
+    assert.equal(formatValue(evaluateExpression('grid[i + 1][ j - 1 ] * 2', env)), '42');
+    assert.equal(formatValue(evaluateExpression('m[grid[j][i] - 21].k[i + j]', env)), '30');
+    assert.equal(normalizeAccess('(*p).x + ( * q.r ).s', env), 'p->x + q.r->s');
+    assert.equal(formatValue(evaluateExpression('(*p).x', env)), '7');
+    assert.ok(seen.includes('grid[2][1]'), `paths looked up: ${seen.join(', ')}`);
+    assert.throws(() => evaluateExpression('grid[i - 5]', env), /array index 'i - 5' is negative \(-4\)/);
+    assert.throws(() => evaluateExpression('grid[1.5]', env), /array index '1.5' is not an integer/);
   });
 });
