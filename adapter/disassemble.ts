@@ -10,6 +10,7 @@ import type { Runtime } from './runtime';
 import type { SourceMapper } from './sources';
 import { frameLocation } from './stack';
 import { hex, parseMemoryReference, readBytes, symbolText } from './target';
+import { libraryAt, librarySymbol } from './libraries';
 
 interface Decoded { addr: number; size: number; raw?: number }
 
@@ -28,10 +29,11 @@ function decodeAt(rt: Runtime, addr: number): Decoded {
 function anchorsBelow(rt: Runtime, base: number): number[] {
   const set = new Set<number>();
   for (const tb of rt.machine.tbs()) for (const i of tb.insns) if (i.pc < base && base - i.pc <= 0x4000) set.add(i.pc);
-  let hit = rt.symbols.preceding(base - 1);
+  const symbols = libraryAt(rt, base - 1)?.symbols ?? rt.symbols;
+  let hit = symbols.preceding(base - 1);
   for (let n = 0; hit && n < 16; n++) {
     if (hit.symbol.type === 'func' || hit.symbol.value === rt.proc.image.programEntry) set.add(hit.symbol.value);
-    hit = hit.symbol.value > 0 ? rt.symbols.preceding(hit.symbol.value - 1) : undefined;
+    hit = hit.symbol.value > 0 ? symbols.preceding(hit.symbol.value - 1) : undefined;
   }
   const img = rt.proc.image;
   for (const s of [img.program.start, img.programEntry, img.entry]) if (s < base) set.add(s);
@@ -87,7 +89,7 @@ export function disassemble(rt: Runtime, sources: SourceMapper, args: DebugProto
       address: hex(a), instruction: text,
       instructionBytes: d.size === 2 ? d.raw.toString(16).padStart(4, '0') : d.raw.toString(16).padStart(8, '0'),
     };
-    const hit = rt.symbols.containing(a);
+    const hit = libraryAt(rt, a) ? librarySymbol(rt, a) : rt.symbols.containing(a);
     if (hit && hit.offset === 0) out.symbol = hit.symbol.name;
     const loc = frameLocation(rt, sources, a, true);
     if (loc.source && loc.line !== lastLine) { out.location = loc.source; out.line = loc.line; lastLine = loc.line; }

@@ -1,6 +1,7 @@
-// stackTrace: the guest call stack unwound with DWARF CFI where the program has it and frame
-// pointers elsewhere (emulator/debuginfo's backtrace), with function names from DWARF or ELF
-// symbols, source locations from the line table and instructionPointerReference on every frame.
+// stackTrace: the guest call stack unwound with DWARF CFI where the program and its shared
+// libraries have it (libraries.ts) and prologues / frame pointers elsewhere (emulator/debuginfo's
+// backtrace), with function names from DWARF or ELF symbols (the libraries' own inside them),
+// source locations from the line table and instructionPointerReference on every frame.
 // Frames are computed once per stop and numbered by depth (frameId = depth + 1). Also the DAP
 // module list: the program, its interpreter and the shared libraries the guest mapped.
 
@@ -11,6 +12,7 @@ import type { FileMapping } from '../emulator/linux/filemaps';
 import type { Runtime } from './runtime';
 import type { SourceMapper } from './sources';
 import { AdapterError, hex, readBytes, topRegs } from './target';
+import { libraries, libraryAt, librarySymbol } from './libraries';
 
 export interface Frame {
   id: number;
@@ -37,11 +39,12 @@ export class StackCache {
       for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
       return v;
     };
-    // CFI at load addresses (a PIE's is rebased); where there is none (libc code built without
-    // unwind tables), the function's prologue from its ELF symbol, then frame pointers.
+    // CFI at load addresses (a PIE's is rebased), the program's and its libraries'; where there
+    // is none, the function's prologue from its ELF symbol, then frame pointers.
     const di = rt.debugInfo;
-    const index = di ? di.framesAt(rt.proc.image.program.bias) : EMPTY_FRAMES;
-    const functionStart = (pc: number): number | undefined => rt.symbols.containing(pc)?.symbol.value;
+    const libs = libraries(rt);
+    const index = FrameIndex.merge(di ? di.framesAt(rt.proc.image.program.bias) : EMPTY_FRAMES, ...libs.map((l) => l.frames));
+    const functionStart = (pc: number): number | undefined => (rt.symbols.containing(pc) ?? librarySymbol(rt, pc))?.symbol.value;
     let infos: StackFrameInfo[];
     try { infos = backtrace(index, rt.pc, topRegs(rt), readMem, 64, functionStart); } catch { infos = [{ pc: rt.pc, regs: topRegs(rt), method: 'top' }]; }
     this.frames = infos.map((f, i) => ({ id: i + 1, pc: f.pc, regs: f.regs, cfa: f.cfa, isTop: i === 0 }));
@@ -75,7 +78,8 @@ export function functionName(rt: Runtime, pc: number, isTop = true): string {
   const at = isTop ? pc : pc - 1;
   const fn = rt.debugInfo?.functionAt(at - bias);
   if (fn?.name) return fn.name;
-  const hit = rt.symbols.containing(at) ?? rt.symbols.preceding(at);
+  // Inside a library only its own symbols (the program's closest one before would be wrong).
+  const hit = libraryAt(rt, at) ? librarySymbol(rt, at) : rt.symbols.containing(at) ?? rt.symbols.preceding(at);
   if (!hit) return hex(pc);
   const offset = pc - hit.symbol.value;
   return offset === 0 ? hit.symbol.name : `${hit.symbol.name}+0x${offset.toString(16)}`;
@@ -101,7 +105,7 @@ export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper
  * Module ids: 1 the program, 2 the interpreter, then 3.. the shared libraries ld.so mapped, in
  * the order the kernel first saw them (ids stay stable while libraries come and go).
  */
-function libraries(rt: Runtime): { id: number; lib: FileMapping }[] {
+function mappedLibraries(rt: Runtime): { id: number; lib: FileMapping }[] {
   const ids = libraryIds.get(rt) ?? new Map<string, number>();
   libraryIds.set(rt, ids);
   return rt.proc.kernel.fileMaps.executables().map((lib) => {
@@ -116,7 +120,7 @@ export function moduleIdOf(rt: Runtime, pc: number): number | undefined {
   const img = rt.proc.image;
   if (pc >= img.program.start && pc < img.program.end) return 1;
   if (img.interp && pc >= img.interp.start && pc < img.interp.end) return 2;
-  return libraries(rt).find(({ lib }) => pc >= lib.start && pc < lib.end)?.id;
+  return mappedLibraries(rt).find(({ lib }) => pc >= lib.start && pc < lib.end)?.id;
 }
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
@@ -131,9 +135,10 @@ export function modules(rt: Runtime): DebugProtocol.Module[] {
   if (img.interp) {
     out.push({ id: 2, name: baseName(img.interp.path), path: img.interp.path, addressRange: `${hex(img.interp.start)}-${hex(img.interp.end)}`, symbolStatus: 'Symbols loaded (ELF)' });
   }
-  // Library symbols are not read (function names inside them come from nowhere yet).
-  for (const { id, lib } of libraries(rt)) {
-    out.push({ id, name: baseName(lib.path), path: lib.hostPath ?? lib.path, addressRange: `${hex(lib.start)}-${hex(lib.end)}`, symbolStatus: 'Symbols not loaded' });
+  // Library symbols and CFI are read from the file when a stack trace needs them (libraries.ts).
+  for (const { id, lib } of mappedLibraries(rt)) {
+    const status = libraryAt(rt, lib.start) ? 'Symbols loaded (ELF)' : 'Symbols not loaded';
+    out.push({ id, name: baseName(lib.path), path: lib.hostPath ?? lib.path, addressRange: `${hex(lib.start)}-${hex(lib.end)}`, symbolStatus: status });
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import type { ReadReg } from '../emulator/debuginfo/index';
 import type { Runtime } from './runtime';
 import { type EvalEnv, type Value } from './expr';
+import { libraryAt } from './libraries';
 
 export class AdapterError extends Error {}
 
@@ -27,9 +28,10 @@ export function parseMemoryReference(ref: string | undefined): number {
   return n;
 }
 
-/** objdump's `<sym+0x1c>` text for an address (nearest preceding symbol). */
+/** objdump's `<sym+0x1c>` text for an address (nearest preceding symbol, a library's own inside it). */
 export function symbolText(rt: Runtime, addr: number): string | undefined {
-  const hit = rt.symbols.preceding(addr);
+  const lib = libraryAt(rt, addr);
+  const hit = lib ? lib.symbols.preceding(addr) : rt.symbols.preceding(addr);
   if (!hit) return undefined;
   return hit.offset === 0 ? hit.symbol.name : `${hit.symbol.name}+0x${hit.offset.toString(16)}`;
 }

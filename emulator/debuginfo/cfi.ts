@@ -134,6 +134,11 @@ export class FrameIndex {
 
   get size(): number { return this.fdes.length; }
 
+  /** One index over several (a program and its libraries, each at its load addresses). */
+  static merge(...indices: FrameIndex[]): FrameIndex {
+    return new FrameIndex(...indices.map((i) => i.fdes));
+  }
+
   /**
    * The same FDEs at load addresses, for a PIE or shared library loaded at `bias`. The CFA and
    * register rules do not depend on where the code sits, so only the pc ranges move.

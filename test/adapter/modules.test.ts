@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FileMappings } from '../../emulator/linux/filemaps';
 import { SYSROOT, hasSysroot, requireTool, run, skipBecause } from '../support/oracles';
-import { example, launch, openSession, request, source, type Session } from './helpers';
+import { gdbLive } from '../debuginfo/helpers';
+import { example, EXAMPLES, launch, openSession, request, source, type Session } from './helpers';
 
 const LIBC = `${SYSROOT}/lib/libc.so.6`;
 
@@ -19,6 +20,13 @@ function symbolValue(readelf: string, file: string, name: string): number {
   const m = new RegExp(`^\\s*\\d+:\\s+([0-9a-f]+)\\s+\\d+\\s+FUNC\\s.*\\s${name}@@`, 'm').exec(out);
   if (!m) throw new Error(`readelf: no ${name} in ${file}`);
   return parseInt(m[1], 16);
+}
+
+/** Names of the dynamic FUNC symbols of an ELF file at a value (printf and _IO_printf …), by readelf. */
+function symbolNamesAt(readelf: string, file: string, value: number): string[] {
+  const out = run(readelf, ['-Ws', '--dyn-syms', file]).stdout;
+  const hex = value.toString(16).padStart(16, '0');
+  return [...out.matchAll(new RegExp(`^\\s*\\d+:\\s+${hex}\\s+\\d+\\s+FUNC\\s.*\\s([\\w.]+)@`, 'gm'))].map((m) => m[1]);
 }
 
 const range = (m: DebugProtocol.Module): [number, number] => {
@@ -47,7 +55,7 @@ describe('adapter: modules and loaded sources', function () {
     assert.equal(new Set(mods.map((m) => m.id)).size, mods.length, 'module ids are unique');
     const libc = byName.get('libc.so.6')!;
     assert.equal(libc.path, LIBC);
-    assert.equal(libc.symbolStatus, 'Symbols not loaded');
+    assert.equal(libc.symbolStatus, 'Symbols loaded (ELF)');
     const [start, end] = range(libc);
     for (const m of mods) if (m !== libc) { const [a, b] = range(m); assert.ok(b <= start || a >= end, `${m.name} overlaps libc`); }
 
@@ -69,6 +77,47 @@ describe('adapter: modules and loaded sources', function () {
     const top = (await s.dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
     assert.equal(parseInt(top.instructionPointerReference!, 16), printf);
     assert.equal(top.moduleId, libc.id);
+    assert.ok(symbolNamesAt(readelf, LIBC, printf - start).includes(top.name), `frame name ${top.name}`);
+    // The Disassembly view names libc's functions from libc's own symbols.
+    const dis = await request<{ instructions: DebugProtocol.DisassembledInstruction[] }>(s, 'disassemble', { memoryReference: `0x${printf.toString(16)}`, instructionCount: 4 });
+    assert.ok(symbolNamesAt(readelf, LIBC, printf - start).includes(dis.instructions[0].symbol ?? ''), `disassembly symbol ${dis.instructions[0].symbol}`);
+  });
+
+  it('a stop deep inside libc unwinds through its frames (.eh_frame) and names them as gdb-multiarch does', async function () {
+    const readelf = requireTool(this, 'riscv64-linux-gnu-readelf');
+    if (!hasSysroot()) skipBecause(this, `no RISC-V sysroot at ${SYSROOT} (apt-get install libc6-dev-riscv64-cross)`);
+    // stdout is a pipe here, so printf's text is written at exit: write(2) under libc's stdio
+    // flush and exit handlers, most of them internal functions (libc is stripped to .dynsym).
+    const gdbOut = await gdbLive(this, example('hello-dynamic'), [
+      `set sysroot ${SYSROOT}`, 'break main', 'continue', 'break write', 'continue', 'bt', 'info sharedlibrary',
+    ], EXAMPLES, ['-L', SYSROOT]);
+    const gdbFrames = [...gdbOut.matchAll(/^#(\d+)\s+0x([0-9a-f]+) in (\S+) \(\)/gm)].map((m) => ({ pc: parseInt(m[2], 16), name: m[3] }));
+    const textFrom = /^0x([0-9a-f]+)\s+0x[0-9a-f]+\s+\S+\s+(?:\(\*\)\s+)?\S*libc\.so\.6$/m.exec(gdbOut);
+    assert.ok(gdbFrames.length >= 3 && textFrom, `gdb printed:\n${gdbOut}`);
+    const textAddr = parseInt(/\s\.text\s+PROGBITS\s+([0-9a-f]+)/.exec(run(readelf, ['-SW', LIBC]).stdout)![1], 16);
+    const gdbBase = parseInt(textFrom[1], 16) - textAddr;
+
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('hello-dynamic'), sysroot: SYSROOT }, () => s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] }));
+    await stopped;
+    const mods = (await s.dc.customRequest('modules', {})).body.modules as DebugProtocol.Module[];
+    const [start] = range(mods.find((m) => m.name === 'libc.so.6')!);
+    const write = start + symbolValue(readelf, LIBC, 'write');
+    const hit = s.dc.waitForEvent('stopped');
+    await request(s, 'setInstructionBreakpoints', { breakpoints: [{ instructionReference: `0x${write.toString(16)}` }] });
+    await s.dc.continueRequest({ threadId: 1 });
+    await hit;
+    const frames = (await s.dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const shown = frames.map((f) => `${f.name} ${f.instructionPointerReference}`).join('\n');
+    assert.ok(symbolNamesAt(readelf, LIBC, write - start).includes(frames[0].name), shown);
+    // gdb stops at write after its prologue; the callers' return addresses are the same code.
+    const ours = frames.slice(1).map((f) => parseInt(f.instructionPointerReference!, 16) - start);
+    assert.deepEqual(ours, gdbFrames.slice(1).map((f) => f.pc - gdbBase), shown);
+    gdbFrames.slice(1).forEach((g, i) => {
+      const name = frames[i + 1].name;
+      if (g.name === '??') assert.match(name, /^0x[0-9a-f]+$/, shown);
+      else assert.ok(name === g.name || name.startsWith(`${g.name}+0x`), `frame ${i + 1}: ${name} (gdb: ${g.name})\n${shown}`);
+    });
   });
 
   it('loadedSources: the program\'s DWARF sources, or an empty list without DWARF', async function () {

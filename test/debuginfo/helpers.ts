@@ -56,11 +56,11 @@ async function freePort(): Promise<number> {
 }
 
 /** gdb-multiarch attached to qemu-riscv64 -g running `program` (the live-program oracle). */
-export async function gdbLive(ctx: Mocha.Context, program: string, commands: string[], cwd = join(REPO_ROOT, 'test', 'fixtures')): Promise<string> {
+export async function gdbLive(ctx: Mocha.Context, program: string, commands: string[], cwd = join(REPO_ROOT, 'test', 'fixtures'), qemuArgs: string[] = []): Promise<string> {
   requireGdb(ctx);
   if (!findTool(QEMU)) skipBecause(ctx, `${QEMU} not found on PATH (apt-get install qemu-user)`);
   const port = await freePort();
-  const qemu = spawn(QEMU, ['-g', String(port), program], { stdio: 'ignore' });
+  const qemu = spawn(QEMU, [...qemuArgs, '-g', String(port), program], { stdio: 'ignore' });
   try {
     await new Promise((r) => setTimeout(r, 300));
     const all = ['set confirm off', `target remote 127.0.0.1:${port}`, ...commands, 'kill'];
