@@ -98,6 +98,8 @@ export class Ctx {
    * translated code set SMC so the region stops chaining into possibly stale code.
    */
   region = false;
+  /** Set when the code generated since it was last cleared can set SMC (a region store's slow path). */
+  setsSmc = false;
 
   /** Set when the code calls direct memory callbacks: assemble() then resets their marker at the exit. */
   directCalls = false;

@@ -50,6 +50,7 @@ function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string): void {
   c.emit(`if (AH === 0 && (PG = W[A >>> 12]) !== null${inPage}) { ${set} }`);
   if (c.region) {
     c.emit(`else if ((ST = M.st(A, AH, ${size}, ${vlo}, ${vhi})) !== 0) { if (ST === 1) ${c.exitHere(TbStatus.MEM_FAULT)} SMC = 1; }`);
+    c.setsSmc = true;
   } else {
     c.emit(`else if (M.st(A, AH, ${size}, ${vlo}, ${vhi}) === 1) ${c.exitHere(TbStatus.MEM_FAULT)}`);
   }

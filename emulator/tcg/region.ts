@@ -76,8 +76,10 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
     // A plugin callback may ask for work at a TB boundary (uninstall, reset): leave for it then.
     c.emit(`if (N + ${len} > BUDGET || N >= SOFT${callsPlugins(tb.instrumentation) ? ' || E.attn !== 0' : ''}) break;`);
     c.emit(`${c.konst(tb)}.execCount++;`);
+    c.setsSmc = false;
     const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
-    if (next !== undefined) c.emit(`N += ${len}; pc = ${next}; if (SMC !== 0) break; continue;`);
+    // Only a TB that stores can have hit translated code (SMC); the others chain unconditionally.
+    if (next !== undefined) c.emit(`N += ${len}; pc = ${next};${c.setsSmc ? ' if (SMC !== 0) break;' : ''} continue;`);
     c.emit('}');
   }
   c.emit('}');
