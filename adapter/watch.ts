@@ -1,14 +1,18 @@
 // Data breakpoints (read / write / read-write on address ranges), built on the plugin layer's
 // memory callbacks like any QEMU plugin: while at least one is set, an internal plugin
-// ("tbscope-debugger") attaches a memory callback to every instruction and, to every instruction
-// after the first of a TB, an exec callback that leaves the TB when the previous instruction hit
-// (qemu_plugin_set_pc to itself), so the stop is exactly after the accessing instruction. Memory
+// ("tbscope-debugger") attaches a memory callback to every instruction that accesses memory and,
+// to the instruction after each such one in a TB, an exec callback that leaves the TB when the
+// access hit (qemu_plugin_set_pc to itself), so the stop is exactly after the accessing
+// instruction (one at the end of a TB stops at the TB boundary through a pause request). Memory
 // written by system calls is not seen (plugins do not see it either). No data breakpoint: the
 // plugin is unloaded and costs nothing.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { CbFlags, MemRW } from '../emulator/tcg/instrument';
+import { CbFlags, CondOp, MemRW } from '../emulator/tcg/instrument';
 import { installModule, meminfoIsStore, meminfoSizeShift, type PluginContext, type PluginModule } from '../emulator/plugins/index';
+import type { PluginInsn } from '../emulator/plugins/types';
+import { decode } from '../emulator/isa/decode';
+import { ISA } from '../emulator/isa/table';
 import { evaluateExpression, isTrue, toBig, type EvalEnv } from './expr';
 import type { Runtime, RuntimeStop } from './runtime';
 import { AdapterError, hex } from './target';
@@ -36,11 +40,14 @@ export class DataBreakpoints {
   private ctx?: PluginContext;
   private hits: Hit[] = [];
   private rt?: Runtime;
+  /** Clears the plugin's "access hit" flag (an access at the end of a TB stops through the pause). */
+  private clearHit = (): void => {};
 
   apply(rt: Runtime): void {
     this.rt = rt;
     this.ctx = undefined;
     this.hits = [];
+    this.clearHit = () => {};
     rt.watchHit = () => this.take();
     for (const w of this.watches) w.hits = 0;
     this.sync();
@@ -77,6 +84,7 @@ export class DataBreakpoints {
     else if (!this.watches.length && this.ctx) {
       const ctx = this.ctx;
       this.ctx = undefined;
+      this.clearHit = () => {};
       rt.plugins.schedule(ctx, true);
       if (rt.state !== 'running') rt.plugins.runPendingWork();
     }
@@ -86,23 +94,36 @@ export class DataBreakpoints {
     return {
       apiVersion: 7,
       install: (api) => {
-        const onMem = (_vcpu: number, info: number, vaddr: number, pc: unknown) => {
+        // Per vCPU: 1 while an access hit and the TB has not been left yet. The exec callbacks
+        // are conditional on it, so the generated code only tests it until a hit.
+        const hit = api.scoreboardU64(api.scoreboardNew(8));
+        this.clearHit = () => api.u64Set(hit, 0, 0);
+        const onMem = (vcpu: number, info: number, vaddr: number, pc: unknown) => {
           const size = 1 << meminfoSizeShift(info), store = meminfoIsStore(info);
           for (const w of this.watches) {
             if (vaddr < w.addr + w.len && vaddr + size > w.addr && (w.access === 'readWrite' || (w.access === 'write') === store)) {
               this.hits.push({ pc: pc as number, vaddr, size, store });
+              api.u64Set(hit, vcpu, 1);
               rt.machine.requestPause();
               return;
             }
           }
         };
-        const leaveIfHit = (_vcpu: number, pc: unknown) => { if (this.hits.length) api.setPc(pc as number); };
+        const leaveIfHit = (vcpu: number, pc: unknown) => { api.u64Set(hit, vcpu, 0); api.setPc(pc as number); };
+        // Loads, stores, LR/SC and AMOs, from the ISA table (an undecodable word counts: it traps).
+        const accessesMemory = (insn: PluginInsn): boolean => {
+          const b = api.insnData(insn);
+          const d = decode(api.insnVaddr(insn), b[0] | (b[1] << 8), b.length > 2 ? b[2] | (b[3] << 8) : 0);
+          const f = d && ISA[d.op].flags;
+          return !f || !!(f.load || f.store || f.amo);
+        };
         api.registerVcpuTbTransCb(api.id, (_id, tb) => {
-          const n = api.tbNInsns(tb);
-          for (let i = 0; i < n; i++) {
+          let afterAccess = false;
+          for (let i = 0; i < api.tbNInsns(tb); i++) {
             const insn = api.tbGetInsn(tb, i);
-            if (i > 0) api.registerVcpuInsnExecCb(insn, leaveIfHit, CbFlags.RW_REGS_PC, api.insnVaddr(insn));
-            api.registerVcpuMemCb(insn, onMem, CbFlags.NO_REGS, MemRW.RW, api.insnVaddr(insn));
+            if (afterAccess) api.registerVcpuInsnExecCondCb(insn, leaveIfHit, CbFlags.RW_REGS_PC, CondOp.NE, hit, 0, api.insnVaddr(insn));
+            afterAccess = accessesMemory(insn);
+            if (afterAccess) api.registerVcpuMemCb(insn, onMem, CbFlags.NO_REGS, MemRW.RW, api.insnVaddr(insn));
           }
         });
       },
@@ -112,6 +133,7 @@ export class DataBreakpoints {
   /** The stop for the accesses seen since the last check (conditions and hit counts applied), if any. */
   private take(): RuntimeStop | undefined {
     const hits = this.hits.splice(0);
+    this.clearHit();
     const rt = this.rt!;
     for (const h of hits) {
       for (const w of this.watches) {

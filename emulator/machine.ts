@@ -231,7 +231,7 @@ export class Machine {
         env.softBudget = limit === Infinity ? 0x40000000 : limit - cpu.instret;
         env.budget = cut === Infinity ? 0x40000000 : env.softBudget;
         const before = cpu.instret;
-        st = rg.fn(env, rg as unknown as TranslationBlock);
+        st = this.runRegion(rg);
         rg.insns += cpu.instret - before;
         if ((++rg.entries & 4095) === 0) this.checkRegion(rg);
       } else {
@@ -304,13 +304,32 @@ export class Machine {
     try {
       return tb.fn(this.env, tb);
     } catch (e) {
-      const setPc = e as { constructor?: { name?: string }; pc?: unknown };
-      if (setPc && setPc.constructor?.name === 'PluginSetPc' && typeof setPc.pc === 'number') {
-        this.cpu.pc = setPc.pc;
-        return TbStatus.NEXT;
-      }
-      throw e;
+      return this.resumeAfterSetPc(e);
     }
+  }
+
+  /** Runs a region; its conditional callbacks may set_pc too. */
+  private runRegion(rg: Region): number {
+    try {
+      return rg.fn(this.env, rg as unknown as TranslationBlock);
+    } catch (e) {
+      return this.resumeAfterSetPc(e);
+    }
+  }
+
+  /**
+   * A plugin's set_pc left generated code (registers and instret were written back before the
+   * call): resume at its pc. Anything else is not ours to handle.
+   */
+  private resumeAfterSetPc(e: unknown): number {
+    const setPc = e as { constructor?: { name?: string }; pc?: unknown };
+    if (setPc && setPc.constructor?.name === 'PluginSetPc' && typeof setPc.pc === 'number') {
+      this.cpu.pc = setPc.pc;
+      // The exit sequence that resets the direct memory callbacks' marker did not run.
+      this.memValue.info = -1;
+      return TbStatus.NEXT;
+    }
+    throw e;
   }
 
   private serviceRequests(): StopReason | undefined {

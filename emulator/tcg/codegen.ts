@@ -76,12 +76,14 @@ function execInstrumentation(c: Ctx, pc: number, cbs: readonly ExecCallback[], i
     }
     c.beforeCallback(cb.flags >= CbFlags.R_REGS, pc);
     // With RW_REGS_PC the callback may set the pc (qemu_plugin_set_pc): instret must then be
-    // exact without this instruction, and a changed pc leaves the TB with X as the callback left it.
-    if (cb.flags === CbFlags.RW_REGS_PC && c.k) c.emit(`S.instret += ${c.k};`);
+    // exact without this instruction (in a region: with the earlier TBs' N), and a changed pc
+    // leaves with X as the callback left it.
+    const retired = c.region ? `N + ${c.k}` : c.k ? String(c.k) : '';
+    if (cb.flags === CbFlags.RW_REGS_PC && retired) c.emit(`S.instret += ${retired};`);
     c.emit(`${c.konst(cb.fn)}(VCPU, ${c.konst(cb.userdata)});`);
     if (cb.flags === CbFlags.RW_REGS_PC) {
       c.emit(`if (S.pc !== ${num(pc)}) return ${TbStatus.NEXT};`);
-      if (c.k) c.emit(`S.instret -= ${c.k};`);
+      if (retired) c.emit(`S.instret -= ${retired};`);
     }
     if (cb.flags >= CbFlags.RW_REGS) c.reload();
     if (close) c.emit(close);
@@ -115,13 +117,16 @@ export function effectiveInstrumentation(ins: TbInstrumentation | undefined): Tb
 }
 
 /**
- * Whether instrumentation calls out of generated code through a wrapper (exec callbacks, memory
- * callbacks without a direct form). Such TBs stay out of regions: measured here with hotpages,
- * regions full of wrapper calls ran 1.5x slower than one call per TB. Direct NO_REGS memory
- * callbacks (DirectMemCallback) inline into the region instead, which made hotpages ~2x faster.
+ * Whether instrumentation calls out of generated code through a wrapper on every run (exec
+ * callbacks, memory callbacks without a direct form). Such TBs stay out of regions: measured
+ * here with hotpages, regions full of wrapper calls ran 1.5x slower than one call per TB. Direct
+ * NO_REGS memory callbacks (DirectMemCallback) inline into the region instead, which made
+ * hotpages ~2x faster, and conditional exec callbacks are an inline test that calls the wrapper
+ * only when it holds (the debugger's data breakpoints: 2.5x faster in regions).
  */
 export function hasCallbacks(ins: TbInstrumentation | undefined): boolean {
-  return !!ins && (ins.exec.length > 0 || ins.insns.some((i) => i.exec.length > 0 || i.mem.some((m) => !m.direct)));
+  const everyRun = (cb: ExecCallback): boolean => !cb.cond || cb.cond.op === CondOp.ALWAYS;
+  return !!ins && (ins.exec.some(everyRun) || ins.insns.some((i) => i.exec.some(everyRun) || i.mem.some((m) => !m.direct)));
 }
 
 /** Whether a TB calls plugin code at all (a region then also leaves at attention requests between TBs). */

@@ -9,13 +9,14 @@ import { installModule, loadBuiltin } from '../../emulator/plugins/loader';
 import { codeSpan } from '../../emulator/plugins/machine-binding';
 import { PF_R, PF_W, PF_X, PT_LOAD } from '../../emulator/elf/elf';
 import type { LoadedImage } from '../../emulator/linux/loader';
-import { CbFlags, MemRW, type PluginApi } from '../../emulator/plugins/types';
-import { QEMU, REPO_ROOT as ROOT, findTool, run as runTool } from '../support/oracles';
+import { CbFlags, CondOp, InlineOpKind, MemRW, type PluginApi } from '../../emulator/plugins/types';
+import { QEMU, REPO_ROOT as ROOT, SYSROOT, findTool, hasSysroot, run as runTool, skipBecause } from '../support/oracles';
 import { runWithPlugins as run } from './run-guest';
 
 const ACCESSES = resolve(ROOT, 'test/fixtures/bin/plugin-accesses');
 const TINY_C = resolve(ROOT, 'examples/bin/tiny-c');
 const HELLO = resolve(ROOT, 'examples/bin/hello-static');
+const HELLO_DYNAMIC = resolve(ROOT, 'examples/bin/hello-dynamic');
 
 const plugin = (mgr: PluginManager, install: (api: PluginApi) => void) => installModule(mgr, 'test', { apiVersion: 7, install }, []);
 
@@ -131,6 +132,47 @@ describe('plugins: on the Machine', function () {
       // Same instructions executed as without the plugin: the throw lost no guest state.
       assert.equal(r.log, clean.log);
     }
+  });
+
+  it('conditional RW_REGS_PC callbacks run inside regions: set_pc there loses and repeats no instruction', function () {
+    // ld.so's symbol lookups are hot enough for regions (hello-static is too short for any).
+    if (!hasSysroot()) skipBecause(this, `no RISC-V sysroot at ${SYSROOT} (apt-get install libc6-dev-riscv64-cross)`);
+    // Every 997th instruction executed (a countdown decremented by an inline op, tested by a
+    // conditional callback), the callback re-arms it and set_pc's its own instruction: the TB
+    // (or region) is left and resumes right there, so the guest retires exactly what it
+    // retires without the plugin.
+    const PERIOD = 997n;
+    const withPlugin = (regions: boolean) => {
+      let fires = 0;
+      const r = run(HELLO_DYNAMIC, mgr => plugin(mgr, api => {
+        const countdown = api.scoreboardU64(api.scoreboardNew(8));
+        api.u64Set(countdown, 0, PERIOD);
+        api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+          for (let i = 0; i < api.tbNInsns(tb); i++) {
+            const insn = api.tbGetInsn(tb, i), pc = api.insnVaddr(insn);
+            // The test, then the decrement (an inline op registered before a callback would turn
+            // into a callback itself, to keep QEMU's order).
+            api.registerVcpuInsnExecCondCb(insn, (vcpu) => { fires++; api.u64Set(countdown, vcpu, PERIOD); api.setPc(pc); }, CbFlags.RW_REGS_PC, CondOp.EQ, countdown, 0);
+            api.registerVcpuInsnExecInlinePerVcpu(insn, InlineOpKind.ADD_U64, countdown, (1n << 64n) - 1n);
+          }
+        });
+      }), { regions });
+      return { ...r, fires };
+    };
+    const plain = run(HELLO_DYNAMIC, () => {});
+    const inRegions = withPlugin(true), perTb = withPlugin(false);
+    assert.deepEqual(inRegions.errors, []);
+    assert.ok(inRegions.regionsBuilt > 0, 'regions were built around the conditional callbacks');
+    assert.equal(perTb.regionsBuilt, 0);
+    for (const r of [inRegions, perTb]) {
+      assert.equal(r.instret, plain.instret);
+      assert.equal(r.stdout, plain.stdout);
+      assert.equal(r.status, plain.status);
+    }
+    // Each retired instruction decrements once (a fire leaves before its decrement), so the
+    // countdown runs out once every PERIOD instructions, in both forms.
+    assert.equal(inRegions.fires, perTb.fires);
+    assert.equal(inRegions.fires, Math.floor(plain.instret / Number(PERIOD)));
   });
 
   it('memGetValue works in a direct memory callback and fails after it: in a later exec callback of the same TB, and after the TB', () => {

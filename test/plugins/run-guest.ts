@@ -17,14 +17,19 @@ export interface PluginRun {
   errors: string[];
   /** The program break at the end (where the brk heap ends). */
   brkEnd: number;
+  /** Guest instructions retired, what the guest wrote to stdout, and regions built. */
+  instret: number;
+  stdout: string;
+  regionsBuilt: number;
 }
 
 /** Runs `prog` (argv = [prog], empty environment, deterministic) with the plugins `setup` loads. */
-export function runWithPlugins(prog: string, setup: (mgr: PluginManager) => void): PluginRun {
-  let log = '';
+export function runWithPlugins(prog: string, setup: (mgr: PluginManager) => void, opts: { regions?: boolean } = {}): PluginRun {
+  let log = '', stdout = '';
   const errors: string[] = [];
-  const host = createNodeHost({ deterministic: true, stdout: () => undefined, stderr: () => undefined, log: () => undefined });
+  const host = createNodeHost({ deterministic: true, stdout: (d) => { stdout += Buffer.from(d).toString('latin1'); }, stderr: () => undefined, log: () => undefined });
   const machine = new Machine();
+  machine.regions = opts.regions ?? true;
   const proc = createProcess({ program: prog, argv: [prog], env: [], host, machine, deterministic: true });
   const mgr = new PluginManager({ out: t => { log += t; }, error: l => errors.push(l) });
   setup(mgr);
@@ -32,5 +37,5 @@ export function runWithPlugins(prog: string, setup: (mgr: PluginManager) => void
   mgr.vcpuInit(0);
   const end = proc.runToExit();
   mgr.atexit();
-  return { status: end.status, log, errors, brkEnd: proc.kernel.brkCur };
+  return { status: end.status, log, errors, brkEnd: proc.kernel.brkCur, instret: machine.cpu.instret, stdout, regionsBuilt: machine.stats.regionsBuilt };
 }
