@@ -282,6 +282,7 @@ export class TbscopeSession extends LoggingDebugSession {
         case 'tbscope/hotPages': return hotPages(rt, a);
         case 'tbscope/callbackTrace': return callbackTrace(rt, a);
         case 'tbscope/plugins': return plugins(rt, a);
+        case 'tbscope/setDataBreakpoints': return { breakpoints: this.watches.set(a as unknown as DebugProtocol.SetDataBreakpointsArguments, 'views') };
         default: throw new AdapterError(`unknown request '${command}'`);
       }
     });

@@ -35,6 +35,13 @@ export class DataBreakpoints {
   /** envOf: the expression environment at the stop (conditions; info() for names). */
   constructor(private readonly envOf: (rt: Runtime) => EvalEnv) {}
 
+  /**
+   * Two lists, each replaced whole by its own request (DAP's rule): VS Code's data breakpoints
+   * (setDataBreakpoints) and those the tbscope views add (tbscope/setDataBreakpoints, e.g.
+   * Hot Pages), so neither replaces the other. Both are watched.
+   */
+  private lists: Record<'client' | 'views', Watch[]> = { client: [], views: [] };
+  /** Both lists (read on every memory access while set: kept as one array). */
   private watches: Watch[] = [];
   private nextId = 1;
   private ctx?: PluginContext;
@@ -67,13 +74,17 @@ export class DataBreakpoints {
     }
   }
 
-  set(args: DebugProtocol.SetDataBreakpointsArguments): DebugProtocol.Breakpoint[] {
-    this.watches = args.breakpoints.map((b) => {
+  /** Replaces one list (`client`: the standard request; `views`: tbscope/setDataBreakpoints). */
+  set(args: DebugProtocol.SetDataBreakpointsArguments, list: 'client' | 'views' = 'client'): DebugProtocol.Breakpoint[] {
+    if (!Array.isArray(args?.breakpoints)) throw new AdapterError('setDataBreakpoints needs a breakpoints array');
+    const watches = args.breakpoints.map((b) => {
       const { addr, len } = parseDataId(b.dataId);
       return { id: this.nextId++, addr, len, access: b.accessType ?? 'write', condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
     });
+    this.lists[list] = watches;
+    this.watches = [...this.lists.client, ...this.lists.views];
     this.sync();
-    return this.watches.map((w) => ({ id: w.id, verified: true, message: `${w.access} ${w.len} bytes at ${hex(w.addr)}` }));
+    return watches.map((w) => ({ id: w.id, verified: true, message: `${w.access} ${w.len} bytes at ${hex(w.addr)}` }));
   }
 
   /** Loads the internal plugin while watches exist, unloads it when none are left (TBs flushed either way). */

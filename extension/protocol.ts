@@ -9,6 +9,7 @@ export const REQ = {
   hotPages: 'tbscope/hotPages',
   callbackTrace: 'tbscope/callbackTrace',
   plugins: 'tbscope/plugins',
+  setDataBreakpoints: 'tbscope/setDataBreakpoints',
 } as const;
 
 /** Every custom event in the tbscope/ namespace means "data behind the views may have changed". */

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { SessionFeed } from '../feed';
 import { hotPageRows, qemuReport, type HotPageRow, type HotPageSort } from '../model/hotPages';
-import { hexAddr } from '../protocol';
+import { hexAddr, REQ } from '../protocol';
 import { openMemory } from './memory';
 
 const PAGE_SIZE = 4096;
@@ -74,9 +74,9 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
 
   /**
    * VS Code has no API to add a data breakpoint, so the adapter is asked directly (DAP
-   * dataBreakpointInfo by address, then setDataBreakpoints); breakpoints added this way are kept
-   * here, per session, so each request sends the whole list, as DAP requires. (VS Code's own
-   * data breakpoints are sent by VS Code and replace these, and the other way round.)
+   * dataBreakpointInfo by address, then tbscope/setDataBreakpoints, a list of the adapter's
+   * kept apart from VS Code's own data breakpoints so neither replaces the other); breakpoints
+   * added this way are kept here, per session, so each request sends the whole list.
    */
   private dataBps: { session?: vscode.DebugSession; bps: { dataId: string; accessType: string }[] } = { bps: [] };
 
@@ -90,7 +90,7 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
       if (!info?.dataId) throw new Error(info?.description ?? 'the adapter cannot watch this address');
       if (this.dataBps.session !== s) this.dataBps = { session: s, bps: [] };
       this.dataBps.bps.push({ dataId: info.dataId, accessType: access });
-      await s.customRequest('setDataBreakpoints', { breakpoints: this.dataBps.bps });
+      await s.customRequest(REQ.setDataBreakpoints, { breakpoints: this.dataBps.bps });
       void vscode.window.setStatusBarMessage(`tbscope: data breakpoint (${access}) on page ${hexAddr(r.address)}`, 3000);
     } catch (e) {
       void vscode.window.showErrorMessage(`tbscope: could not add a data breakpoint: ${(e as Error).message}`);

@@ -63,4 +63,28 @@ describe('adapter: data breakpoints', function () {
     assert.match((await hit).body.description!, /read of 4 bytes/);
     assert.equal(Number((await registers(s)).get('pc')), afterLoad);
   });
+
+  it("the views' data breakpoints (tbscope/setDataBreakpoints) and VS Code's are separate lists: neither replaces the other", async function () {
+    const { afterLoad, afterStore } = counterAccesses(this);
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('step') }, () => s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] }));
+    await stopped;
+    const dataId = (await s.dc.dataBreakpointInfoRequest({ name: 'counter', bytes: 4 })).body.dataId!;
+    // The views watch writes (Hot Pages' "Add Data Breakpoint on Page"); VS Code then sets its own read watch.
+    const views = (await s.dc.customRequest('tbscope/setDataBreakpoints', { breakpoints: [{ dataId, accessType: 'write' }] })).body.breakpoints;
+    const client = (await s.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId, accessType: 'read' }] })).body.breakpoints;
+    const next = async (): Promise<{ pc: number; ids: number[] }> => {
+      const hit = s.dc.waitForEvent('stopped');
+      await s.dc.continueRequest({ threadId: 1 });
+      const ev = await hit;
+      return { pc: Number((await registers(s)).get('pc')), ids: ev.body.hitBreakpointIds ?? [] };
+    };
+    // add() loads counter, then stores it: both watches hit, in that order.
+    assert.deepEqual(await next(), { pc: afterLoad, ids: [client[0].id] });
+    assert.deepEqual(await next(), { pc: afterStore, ids: [views[0].id] });
+    // VS Code clearing its list leaves the views' watch.
+    await s.dc.setDataBreakpointsRequest({ breakpoints: [] });
+    assert.deepEqual(await next(), { pc: afterStore, ids: [views[0].id] });
+    await assert.rejects(s.dc.customRequest('tbscope/setDataBreakpoints', {}), /needs a breakpoints array/);
+  });
 });
