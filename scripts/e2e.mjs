@@ -322,6 +322,8 @@ try {
     const status = page.locator('.statusbar-item', { hasText: 'data breakpoint (write) on page' }).first();
     await status.waitFor();
     const pageAddr = Number(/on page (0x[0-9a-f]+)/i.exec(await status.innerText())[1]);
+    // The watched page shows the data-breakpoint icon.
+    await pane.locator('.monaco-list-row', { hasText: '0x' + pageAddr.toString(16).padStart(16, '0') }).locator('.custom-view-tree-node-item-icon.codicon-debug-breakpoint-data').waitFor();
     await command('Debug: Continue');
     await page.locator('.activitybar .action-item a[aria-label^="Run and Debug"], .activitybar [aria-label^="Run and Debug"]').first().click();
     // The adapter's stop description ("write of N bytes at A by the instruction at P") is the
@@ -337,7 +339,10 @@ try {
 
   await step("continue to the end: the Debug Console shows the program's output", async () => {
     // The breakpoint is inside the loop: remove it, or continue stops on the next iteration.
+    // "Remove All Breakpoints" also removes the data breakpoint added from Hot Pages (the
+    // adapter keeps that one in a list of its own, which the extension clears then).
     await command('Remove All Breakpoints');
+    await page.locator('.statusbar-item', { hasText: 'removed 1 data breakpoint added from Hot Pages' }).first().waitFor();
     await command('Debug: Continue');
     const repl = page.locator('.repl');
     const want = expectedOutput ?? 'total=';

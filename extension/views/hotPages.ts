@@ -1,7 +1,8 @@
 // Hot Pages tree: pages by access count with a heat bar, sortable from the view toolbar
 // (the sort is mirrored in the `tbscope.hotPagesSort` context key so the toolbar shows the
-// active choice), with per-page commands: open in the memory view, add a data breakpoint,
-// copy QEMU's hotpages report line.
+// active choice), with per-page commands: open in the memory view, add a data breakpoint
+// (pages with one show the data-breakpoint icon; the toolbar removes them all, and so does
+// VS Code's "Remove All Breakpoints"), copy QEMU's hotpages report line.
 
 import * as vscode from 'vscode';
 import type { SessionFeed } from '../feed';
@@ -30,6 +31,11 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
       vscode.commands.registerCommand('tbscope.hotPages.openMemory', (r?: HotPageRow) => r && openMemory(feed.session, r.address, PAGE_SIZE)),
       vscode.commands.registerCommand('tbscope.hotPages.addDataBreakpoint', (r?: HotPageRow) => r && this.addDataBreakpoint(r)),
       vscode.commands.registerCommand('tbscope.hotPages.copyReport', (r?: HotPageRow) => this.copyReport(r)),
+      vscode.commands.registerCommand('tbscope.hotPages.removeDataBreakpoints', () => this.removeDataBreakpoints()),
+      // "Remove All Breakpoints" leaves VS Code with none: the user wants ours gone too.
+      vscode.debug.onDidChangeBreakpoints((e) => {
+        if (e.removed.length && vscode.debug.breakpoints.length === 0 && this.dataBps.bps.length) void this.removeDataBreakpoints();
+      }),
     );
     void vscode.commands.executeCommand('setContext', 'tbscope.hotPagesSort', this.sort);
   }
@@ -56,6 +62,11 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
     item.tooltip = r.tooltip;
     item.contextValue = 'hotPage';
     item.iconPath = new vscode.ThemeIcon('flame', new vscode.ThemeColor(r.level >= 5 ? 'charts.red' : r.level >= 3 ? 'charts.orange' : 'charts.yellow'));
+    const watched = this.dataBps.session === this.feed.session ? this.dataBps.bps.filter((b) => b.page === r.address) : [];
+    if (watched.length) {
+      item.iconPath = new vscode.ThemeIcon('debug-breakpoint-data');
+      item.tooltip = `${r.tooltip}\nData breakpoint: ${watched.map((b) => b.accessType).join(', ')}`;
+    }
     return item;
   }
 
@@ -78,7 +89,23 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
    * kept apart from VS Code's own data breakpoints so neither replaces the other); breakpoints
    * added this way are kept here, per session, so each request sends the whole list.
    */
-  private dataBps: { session?: vscode.DebugSession; bps: { dataId: string; accessType: string }[] } = { bps: [] };
+  private dataBps: { session?: vscode.DebugSession; bps: { dataId: string; accessType: string; page: number }[] } = { bps: [] };
+
+  /** Sends the list (the adapter's views list replaces whole) and mirrors it in the view. */
+  private async sendDataBreakpoints(s: vscode.DebugSession): Promise<void> {
+    await s.customRequest(REQ.setDataBreakpoints, { breakpoints: this.dataBps.bps.map(({ dataId, accessType }) => ({ dataId, accessType })) });
+    void vscode.commands.executeCommand('setContext', 'tbscope.hotPagesDataBreakpoints', this.dataBps.bps.length > 0);
+    this.changed.fire();
+  }
+
+  private async removeDataBreakpoints(): Promise<void> {
+    const s = this.dataBps.session, n = this.dataBps.bps.length;
+    this.dataBps.bps = [];
+    if (s && n) {
+      try { await this.sendDataBreakpoints(s); } catch { /* the session has ended */ }
+      void vscode.window.setStatusBarMessage(`tbscope: removed ${n} data breakpoint${n === 1 ? '' : 's'} added from Hot Pages`, 3000);
+    }
+  }
 
   private async addDataBreakpoint(r: HotPageRow): Promise<void> {
     const s = this.feed.session;
@@ -89,8 +116,8 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
       const info = await s.customRequest('dataBreakpointInfo', { name: hexAddr(r.address), asAddress: true, bytes: PAGE_SIZE });
       if (!info?.dataId) throw new Error(info?.description ?? 'the adapter cannot watch this address');
       if (this.dataBps.session !== s) this.dataBps = { session: s, bps: [] };
-      this.dataBps.bps.push({ dataId: info.dataId, accessType: access });
-      await s.customRequest(REQ.setDataBreakpoints, { breakpoints: this.dataBps.bps });
+      this.dataBps.bps.push({ dataId: info.dataId, accessType: access, page: r.address });
+      await this.sendDataBreakpoints(s);
       void vscode.window.setStatusBarMessage(`tbscope: data breakpoint (${access}) on page ${hexAddr(r.address)}`, 3000);
     } catch (e) {
       void vscode.window.showErrorMessage(`tbscope: could not add a data breakpoint: ${(e as Error).message}`);
