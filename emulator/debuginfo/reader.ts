@@ -59,24 +59,18 @@ export class ByteReader {
   /** 4-byte offset in 32-bit DWARF, 8-byte in 64-bit DWARF. */
   offset(is64: boolean): number { return is64 ? this.u64() : this.u32(); }
 
-  uleb(): number {
-    let result = 0, mul = 1, b: number;
-    do {
-      b = this.u8();
-      result += (b & 0x7f) * mul;
-      mul *= 128;
-    } while (b & 0x80);
-    return result;
-  }
+  uleb(): number { return this.leb128(false); }
+  sleb(): number { return this.leb128(true); }
 
-  sleb(): number {
+  /** LEB128 (DWARF 5 §7.6); a signed value's sign is bit 6 of its last byte. */
+  private leb128(signed: boolean): number {
     let result = 0, mul = 1, b: number;
     do {
       b = this.u8();
       result += (b & 0x7f) * mul;
       mul *= 128;
     } while (b & 0x80);
-    return b & 0x40 ? result - mul : result;
+    return signed && b & 0x40 ? result - mul : result;
   }
 
   cstr(): string {
