@@ -10,8 +10,12 @@ import { writeElf } from './elf-writer';
 import { encodeAll, layoutSection, place, type Placement } from './layout';
 import type { AsmSymbol, Diagnostic, LineEntry, Position, SectionKind } from './model';
 
+import { DIRECTIVE_NAMES as STATEMENT_DIRECTIVES } from './directives';
+import { EXPANSION_DIRECTIVES } from './macros';
+
 export type { AsmSymbol, Diagnostic, LineEntry, Position, SymbolKind, SectionKind } from './model';
-export { DIRECTIVE_NAMES } from './directives';
+/** Every directive the assembler accepts: statements, and the macro / conditional ones expanded before them. */
+export const DIRECTIVE_NAMES: readonly string[] = [...STATEMENT_DIRECTIVES, ...EXPANSION_DIRECTIVES];
 export { PSEUDO_NAMES } from './pseudo';
 export { REGISTER_NAMES, CSR_NAME_LIST } from './operands';
 export { COMPRESSED_NAMES } from './compressed';

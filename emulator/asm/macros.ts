@@ -1,8 +1,11 @@
-// GNU as's text-level repetition and macros, expanded before lexing: `.rept n`, `.irp s, a, b`,
-// `.irpc s, chars` (each closed by `.endr`) and `.macro name params` ... `.endm` with `\param`,
-// `\()` (separator) and `\@` (expansion counter). Every produced line keeps the number of the
-// source line it came from, so diagnostics and the line map still point into the user's file.
-// Counts must be literal expressions (no symbols): expansion happens before symbols exist.
+// GNU as's text-level repetition, macros and conditional assembly, expanded before lexing:
+// `.rept n`, `.irp s, a, b`, `.irpc s, chars` (each closed by `.endr`), `.macro name params` ...
+// `.endm` with `\param`, `\()` (separator) and `\@` (expansion counter), and `.if expr` /
+// `.ifdef sym` / `.ifndef` / `.ifeq` / `.ifne` / `.ifb` / `.ifnb` ... `.elseif` / `.else` ...
+// `.endif`. Every produced line keeps the number of the source line it came from, so
+// diagnostics and the line map still point into the user's file. Counts and conditions are
+// constant expressions over numbers and the `.equ` / `.set` / `=` constants defined above them
+// (as GNU as sees them when it reads the line); `.ifdef` also knows the labels defined above.
 
 import { evaluate, parseExpr } from './expr';
 import { lex } from './lexer';
@@ -12,8 +15,18 @@ export interface MacroError { line: number; message: string }
 
 interface Macro { params: { name: string; def?: string }[]; body: SourceLine[] }
 
+/** The directives this pass handles (the assembler never sees them): for completion and hover. */
+export const EXPANSION_DIRECTIVES: readonly string[] = ['.macro', '.endm', '.rept', '.irp', '.irpc', '.endr',
+  '.if', '.ifdef', '.ifndef', '.ifeq', '.ifne', '.ifb', '.ifnb', '.elseif', '.else', '.endif'];
+
 const BLOCK = /^\s*(?:[A-Za-z_.$][\w.$]*:\s*)*\.(rept|irpc|irp|macro)\b\s*(.*)$/i;
 const END = /^\s*\.(endr|endm)\b/i;
+const IF = /^\s*\.(if|ifdef|ifndef|ifeq|ifne|ifb|ifnb)\b\s*(.*)$/i;
+const ELSE = /^\s*\.(elseif|else)\b\s*(.*)$/i;
+const ENDIF = /^\s*\.endif\b/i;
+/** Definitions `.if` can see: `.equ/.set/.equiv NAME, expr`, `NAME = expr`, and labels. */
+const EQU = /^\s*(?:\.(?:equ|set|equiv)\s+([A-Za-z_.$][\w.$]*)\s*,|([A-Za-z_.$][\w.$]*)\s*=(?!=))\s*(.*)$/i;
+const LABELS = /^\s*((?:[A-Za-z_.$][\w.$]*:\s*)+)/;
 
 /** Splits `a, b, c` (or space-separated) arguments; quotes and parentheses group. */
 function splitArgs(s: string): string[] {
@@ -40,30 +53,85 @@ function substitute(text: string, vars: Map<string, string>, counter: number): s
   });
 }
 
-function constant(text: string): number | undefined {
+/** A constant expression's value (symbols: the constants in `known`), or undefined. */
+function constant(text: string, known: ReadonlyMap<string, bigint | undefined> = new Map()): number | undefined {
   const { statements, errors } = lex(text);
   if (errors.length || statements.length !== 1) return undefined;
   try {
     const pos = { i: 0 };
     const e = parseExpr(statements[0].tokens, pos);
     if (pos.i !== statements[0].tokens.length) return undefined;
-    const v = evaluate(e, { sym: () => undefined, dot: () => undefined });
+    const v = evaluate(e, { sym: (n) => { const k = known.get(n); return k === undefined ? undefined : { v: k }; }, dot: () => undefined });
     return v.sec === undefined ? Number(v.v) : undefined;
   } catch { return undefined; }
+}
+
+/** The branches of an `.if` block from the line after `.if` to its `.endif`: conditions and bodies. */
+function ifBlock(lines: SourceLine[], start: number): { branches: { kind: string; arg: string; line: number; body: SourceLine[] }[]; end: number } | undefined {
+  const first = IF.exec(lines[start].text)!;
+  const branches = [{ kind: first[1].toLowerCase(), arg: first[2], line: lines[start].line, body: [] as SourceLine[] }];
+  let nest = 1;
+  for (let j = start + 1; j < lines.length; j++) {
+    const t = lines[j].text;
+    if (IF.test(t)) nest++;
+    else if (ENDIF.test(t) && --nest === 0) return { branches, end: j };
+    else if (nest === 1) {
+      const e = ELSE.exec(t);
+      if (e) { branches.push({ kind: e[1].toLowerCase(), arg: e[2], line: lines[j].line, body: [] }); continue; }
+    }
+    branches[branches.length - 1].body.push(lines[j]);
+  }
+  return undefined;
 }
 
 /** Expands repetition blocks and macros; lines without them pass through unchanged. */
 export function expandMacros(src: string): { lines: SourceLine[]; errors: MacroError[] } {
   const input = src.split(/\r?\n/).map((text, i) => ({ text, line: i + 1 }));
-  if (!/\.(rept|irpc?|macro)\b/i.test(src)) return { lines: input, errors: [] };
+  if (!/\.(rept|irpc?|macro|if\w*)\b/i.test(src)) return { lines: input, errors: [] };
   const errors: MacroError[] = [];
   const macros = new Map<string, Macro>();
+  /** Symbols defined by the lines produced so far: constants (value) and labels (undefined). */
+  const known = new Map<string, bigint | undefined>();
+  const define = (l: SourceLine): void => {
+    const text = l.text.replace(/#.*$/, '');
+    const labels = LABELS.exec(text);
+    if (labels) for (const n of labels[1].split(':')) if (n.trim()) known.set(n.trim(), undefined);
+    const eq = EQU.exec(labels ? text.slice(labels[0].length) : text);
+    if (eq) { const v = constant(eq[3], known); known.set(eq[1] ?? eq[2], v === undefined ? undefined : BigInt(v)); }
+  };
+  /** Whether an `.if`-family condition holds; undefined when it is not a constant. */
+  const holds = (kind: string, arg: string): boolean | undefined => {
+    const a = arg.replace(/#.*$/, '').trim();
+    switch (kind) {
+      case 'ifdef': return known.has(a);
+      case 'ifndef': return !known.has(a);
+      case 'ifb': return a === '';
+      case 'ifnb': return a !== '';
+      default: {
+        const v = constant(a, known);
+        if (v === undefined) return undefined;
+        return kind === 'ifeq' ? v === 0 : v !== 0;
+      }
+    }
+  };
   let counter = 0;
   const run = (lines: SourceLine[], depth: number): SourceLine[] => {
     const out: SourceLine[] = [];
     if (depth > 100) { errors.push({ line: lines[0]?.line ?? 1, message: 'macro expansion nested too deeply' }); return out; }
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
+      if (IF.test(l.text)) {
+        const block = ifBlock(lines, i);
+        if (!block) { errors.push({ line: l.line, message: `${l.text.trim().split(/\s/)[0]} without .endif` }); return out; }
+        i = block.end;
+        for (const b of block.branches) {
+          const ok = b.kind === 'else' ? true : holds(b.kind === 'elseif' ? 'if' : b.kind, b.arg);
+          if (ok === undefined) { errors.push({ line: b.line, message: `.${b.kind} needs a constant expression (numbers and constants defined above)` }); break; }
+          if (ok) { out.push(...run(b.body, depth + 1)); break; }
+        }
+        continue;
+      }
+      if (ELSE.test(l.text) || ENDIF.test(l.text)) { errors.push({ line: l.line, message: `${l.text.trim().split(/\s/)[0]} without .if` }); continue; }
       const m = BLOCK.exec(l.text);
       if (m) {
         // Collect the body up to the matching end (blocks nest).
@@ -84,7 +152,7 @@ export function expandMacros(src: string): { lines: SourceLine[]; errors: MacroE
           const name = nm[1], params = splitArgs(nm[2]);
           macros.set(name.toLowerCase(), { params: params.map((p) => { const [n, d] = p.split('='); return { name: n.trim(), def: d?.trim() }; }), body });
         } else if (kind === 'rept') {
-          const n = constant(m[2].replace(/#.*$/, ''));
+          const n = constant(m[2].replace(/#.*$/, ''), known);
           if (n === undefined || n < 0 || n > 100000) { errors.push({ line: l.line, message: '.rept needs a constant count (0..100000)' }); continue; }
           for (let k = 0; k < n; k++) out.push(...run(body, depth + 1));
         } else {
@@ -106,11 +174,12 @@ export function expandMacros(src: string): { lines: SourceLine[]; errors: MacroE
         const vars = new Map(mac.params.map((p, k) => [p.name, vals[k] !== undefined && vals[k] !== '' ? vals[k] : p.def ?? '']));
         // \@ is the number of macros executed before this one (GNU as), so it starts at 0.
         const n = counter++;
-        if (call[1].trim()) out.push({ text: call[1], line: l.line });
+        if (call[1].trim()) { define({ text: call[1], line: l.line }); out.push({ text: call[1], line: l.line }); }
         // Expanded lines report the invocation's line, as a user expects from a diagnostic.
         out.push(...run(mac.body.map((b) => ({ text: substitute(b.text, vars, n), line: l.line })), depth + 1));
         continue;
       }
+      define(l);
       out.push(l);
     }
     return out;

@@ -102,6 +102,20 @@ describe('asm: diagnostics', () => {
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [1, 2, 3, 5, 7]);
   });
 
+  it('reports conditional-assembly problems at their lines, and GNU as rejects the same lines', function () {
+    const src = '\t.text\n_start:\n\t.if\tundefined_symbol\n\tnop\n\t.endif\n\t.else\n\tnop\n\t.endif\n\t.ifdef\t_start\n\tnop\n';
+    const r = assemble(src);
+    const ours = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(ours.map((d) => d.line), [3, 6, 8, 9]);
+    assert.match(ours[0].message, /constant expression/);
+    assert.match(ours[3].message, /\.ifdef without \.endif/);
+    requireTool(this, AS);
+    const gnu = gnuBuild(src);
+    assert.equal(gnu.ok, false);
+    // GNU as names the same lines (the unterminated .ifdef as "the start of the unterminated conditional").
+    assert.deepEqual([...gnu.stderr.matchAll(/:(\d+): Error/g)].map((m) => Number(m[1])), [3, 6, 8, 9]);
+  });
+
   it('reports lexical errors with positions and accepts // and /* */ comments', () => {
     const r = assemble('\t.text\n_start: /* a\n comment */ nop // c\n\tnop ` x\n\t.ascii "open\n');
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.col]), [[4, 6], [5, 9]]);

@@ -48,6 +48,7 @@ describe('asm: byte-identical with GNU as + ld', () => {
     compare(this, fixture('test/fixtures/asm/preprocessed.S'), true);
   });
   it('macros and repetition: .macro, .rept, .irp, .irpc (test/fixtures/asm/macros.s)', function () { compare(this, fixture('test/fixtures/asm/macros.s')); });
+  it('conditional assembly: .if/.elseif/.else, .ifdef, .ifeq, .ifb in macros, over .equ/.set constants (test/fixtures/asm/conditionals.s)', function () { compare(this, fixture('test/fixtures/asm/conditionals.s')); });
   it('the disassembler fixture with .irp, norvc blocks and every alias (test/fixtures/asm/all-insns.S)', function () { compare(this, fixture('test/fixtures/asm/all-insns.S')); });
   it('every instruction of the ISA table, with compression (.option rvc)', function () { compare(this, allInstructionsSource(8)); });
   it('every instruction of the ISA table without compression (.option norvc)', function () {
