@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { assembleExecutable } from '../emulator/asm/index';
 import { ConfigError, type LaunchConfig } from './config';
+import { fileIncludeReader } from '../emulator/node/host';
 
 export const isAsmPath = (p: string): boolean => /\.[sS]$/.test(p);
 
@@ -22,7 +23,7 @@ const MAX_ERRORS = 5;
  */
 export function assembleForLaunch(source: string, file: string): { elf: Uint8Array } | { error: string } {
   const { asm, elf } = assembleExecutable(source, {
-    file, compDir: path.dirname(file), preprocess: file.endsWith('.S'),
+    file, compDir: path.dirname(file), preprocess: file.endsWith('.S'), include: fileIncludeReader(path.dirname(file)),
   });
   if (elf) return { elf };
   const errors = asm.diagnostics.filter((d) => d.severity === 'error').slice(0, MAX_ERRORS);

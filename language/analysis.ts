@@ -2,7 +2,7 @@
 // references with positions) plus the lexer's tokens, so every LSP handler answers from the
 // same parse. Positions here are the assembler's (1-based line and column, endCol exclusive).
 
-import { assemble, type AsmSymbol, type Diagnostic, type Position } from '../emulator/asm';
+import { assemble, type AsmSymbol, type Diagnostic, type IncludeReader, type Position } from '../emulator/asm';
 import { lex, type Statement, type Token } from '../emulator/asm/lexer';
 
 export interface Analysis {
@@ -11,10 +11,11 @@ export interface Analysis {
   statements: Statement[];
 }
 
-export function analyse(text: string): Analysis {
+/** `include` reads the files `.include` names (the document's folder); without it they are errors. */
+export function analyse(text: string, include?: IncludeReader): Analysis {
   const { statements } = lex(text);
   try {
-    const a = assemble(text);
+    const a = assemble(text, { include });
     return { diagnostics: a.diagnostics, symbols: a.symbols, statements };
   } catch (e) {
     // An assembler bug must not take the language server down; show it where it can be seen.

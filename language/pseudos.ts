@@ -115,6 +115,7 @@ export const DIRECTIVES: Readonly<Record<string, DocEntry>> = {
   '.fill': { syntax: '.fill repeat[, size[, value]]', desc: 'Emit repeat copies of a size-byte value.' },
   '.loc': { syntax: '.loc file line [column]', desc: 'Debug line information for the next instruction.' },
   '.end': { syntax: '.end', desc: 'End of the assembly file; the rest is ignored.' },
+  '.include': { syntax: '.include "file"', desc: 'Assemble the file here (found next to this one); its errors show on this line.' },
   '.macro': { syntax: '.macro name [param[=default], ...]', desc: 'Define a macro up to .endm; \\param, \\() and \\@ in its body.' },
   '.endm': { syntax: '.endm', desc: 'End of a .macro definition.' },
   '.rept': { syntax: '.rept count', desc: 'Repeat the lines up to .endr count times.' },

@@ -5,6 +5,9 @@
 
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fileIncludeReader } from '../emulator/node/host';
 import { analyse, type Analysis } from './analysis';
 import * as h from './handlers';
 
@@ -19,7 +22,7 @@ export function startServer(connection: Connection): void {
   const analysisOf = (doc: TextDocument): Analysis => {
     const c = cache.get(doc.uri);
     if (c && c.version === doc.version) return c.a;
-    const a = analyse(doc.getText());
+    const a = analyse(doc.getText(), doc.uri.startsWith('file:') ? fileIncludeReader(dirname(fileURLToPath(doc.uri))) : undefined);
     cache.set(doc.uri, { version: doc.version, a });
     return a;
   };

@@ -10,7 +10,7 @@ import type { Emit } from './emit';
 import { AsmError, evaluate, NotYet, type EvalEnv, type Expr, type Value } from './expr';
 import { baseInstruction, splitOrdering, type InsnCtx } from './instructions';
 import { lex, type Token } from './lexer';
-import { expandMacros } from './macros';
+import { expandMacros, type IncludeReader } from './macros';
 import type { AsmSymbol, Diagnostic, Item, Position, Section, SectionKind } from './model';
 import { CSR_NAME_LIST, REGISTER_NAMES, ROUNDING_MODES, splitOperands } from './operands';
 import { PSEUDOS } from './pseudo';
@@ -144,8 +144,8 @@ export class Assembler {
     });
   }
 
-  run(src: string): void {
-    const expanded = expandMacros(src);
+  run(src: string, include?: IncludeReader): void {
+    const expanded = expandMacros(src, include);
     for (const e of expanded.errors) this.diagnostics.push({ line: e.line, col: 1, endCol: 2, severity: 'error', message: e.message });
     const { statements, errors } = lex(expanded.lines);
     for (const e of errors) this.diagnostics.push({ line: e.line, col: e.col, endCol: e.endCol, severity: 'error', message: e.message });

@@ -11,11 +11,12 @@ import { encodeAll, layoutSection, place, type Placement } from './layout';
 import type { AsmSymbol, Diagnostic, LineEntry, Position, SectionKind } from './model';
 
 import { DIRECTIVE_NAMES as STATEMENT_DIRECTIVES } from './directives';
-import { EXPANSION_DIRECTIVES } from './macros';
+import { EXPANSION_DIRECTIVES, type IncludeReader } from './macros';
 
 export type { AsmSymbol, Diagnostic, LineEntry, Position, SymbolKind, SectionKind } from './model';
 /** Every directive the assembler accepts: statements, and the macro / conditional ones expanded before them. */
 export const DIRECTIVE_NAMES: readonly string[] = [...STATEMENT_DIRECTIVES, ...EXPANSION_DIRECTIVES];
+export type { IncludeReader } from './macros';
 export { PSEUDO_NAMES } from './pseudo';
 export { REGISTER_NAMES, CSR_NAME_LIST } from './operands';
 export { COMPRESSED_NAMES } from './compressed';
@@ -28,6 +29,8 @@ export interface AssembleOptions {
   rvc?: boolean;
   /** Run the C-preprocessor subset first (for `.S` files); an object adds predefined macros. */
   preprocess?: boolean | Record<string, string>;
+  /** Reads the files `.include` names (without it, `.include` is an error). */
+  include?: IncludeReader;
 }
 
 export interface AssembledSection {
@@ -62,7 +65,7 @@ export function assemble(source: string, opts: AssembleOptions = {}): Assembly {
     for (const e of pp.errors) a.diagnostics.push({ line: e.line, col: 1, endCol: 2, severity: 'error', message: e.message });
     source = pp.text;
   }
-  a.run(source);
+  a.run(source, opts.include);
   for (const s of a.sections.values()) layoutSection(a, s);
   const placement = place(a, opts.textBase ?? 0x10000);
   const { bytes, lines } = encodeAll(a, placement);

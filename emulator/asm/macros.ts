@@ -6,6 +6,8 @@
 // diagnostics and the line map still point into the user's file. Counts and conditions are
 // constant expressions over numbers and the `.equ` / `.set` / `=` constants defined above them
 // (as GNU as sees them when it reads the line); `.ifdef` also knows the labels defined above.
+// `.include "file"` inserts a file read through the caller's reader (the emulator has no file
+// system); its lines report the `.include` line, as macro expansions report their invocation.
 
 import { evaluate, parseExpr } from './expr';
 import { lex } from './lexer';
@@ -16,11 +18,12 @@ export interface MacroError { line: number; message: string }
 interface Macro { params: { name: string; def?: string }[]; body: SourceLine[] }
 
 /** The directives this pass handles (the assembler never sees them): for completion and hover. */
-export const EXPANSION_DIRECTIVES: readonly string[] = ['.macro', '.endm', '.rept', '.irp', '.irpc', '.endr',
+export const EXPANSION_DIRECTIVES: readonly string[] = ['.include', '.macro', '.endm', '.rept', '.irp', '.irpc', '.endr',
   '.if', '.ifdef', '.ifndef', '.ifeq', '.ifne', '.ifb', '.ifnb', '.elseif', '.else', '.endif'];
 
 const BLOCK = /^\s*(?:[A-Za-z_.$][\w.$]*:\s*)*\.(rept|irpc|irp|macro)\b\s*(.*)$/i;
 const END = /^\s*\.(endr|endm)\b/i;
+const INCLUDE = /^\s*\.include\s+"([^"]*)"\s*(?:#.*)?$/i;
 const IF = /^\s*\.(if|ifdef|ifndef|ifeq|ifne|ifb|ifnb)\b\s*(.*)$/i;
 const ELSE = /^\s*\.(elseif|else)\b\s*(.*)$/i;
 const ENDIF = /^\s*\.endif\b/i;
@@ -84,10 +87,13 @@ function ifBlock(lines: SourceLine[], start: number): { branches: { kind: string
   return undefined;
 }
 
-/** Expands repetition blocks and macros; lines without them pass through unchanged. */
-export function expandMacros(src: string): { lines: SourceLine[]; errors: MacroError[] } {
+/** Reads an included file by the name `.include` gives, or undefined when it cannot. */
+export type IncludeReader = (name: string) => string | undefined;
+
+/** Expands includes, repetition blocks, macros and conditionals; other lines pass through unchanged. */
+export function expandMacros(src: string, include?: IncludeReader): { lines: SourceLine[]; errors: MacroError[] } {
   const input = src.split(/\r?\n/).map((text, i) => ({ text, line: i + 1 }));
-  if (!/\.(rept|irpc?|macro|if\w*)\b/i.test(src)) return { lines: input, errors: [] };
+  if (!/\.(rept|irpc?|macro|if\w*|include)\b/i.test(src)) return { lines: input, errors: [] };
   const errors: MacroError[] = [];
   const macros = new Map<string, Macro>();
   /** Symbols defined by the lines produced so far: constants (value) and labels (undefined). */
@@ -120,6 +126,13 @@ export function expandMacros(src: string): { lines: SourceLine[]; errors: MacroE
     if (depth > 100) { errors.push({ line: lines[0]?.line ?? 1, message: 'macro expansion nested too deeply' }); return out; }
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
+      const inc = INCLUDE.exec(l.text);
+      if (inc) {
+        const text = include?.(inc[1]);
+        if (text === undefined) { errors.push({ line: l.line, message: include ? `cannot read "${inc[1]}"` : `.include "${inc[1]}": no file access here` }); continue; }
+        out.push(...run(text.split(/\r?\n/).map((t) => ({ text: t, line: l.line })), depth + 1));
+        continue;
+      }
       if (IF.test(l.text)) {
         const block = ifBlock(lines, i);
         if (!block) { errors.push({ line: l.line, message: `${l.text.trim().split(/\s/)[0]} without .endif` }); return out; }

@@ -242,3 +242,10 @@ export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
     cwd: () => opts.cwd ?? process.cwd(),
   };
 }
+
+/** Reads the files an assembly source `.include`s (emulator/asm), relative to the source's folder. */
+export function fileIncludeReader(dir: string): (name: string) => string | undefined {
+  return (name) => {
+    try { return fs.readFileSync(path.resolve(dir, name), 'utf8'); } catch { return undefined; }
+  };
+}

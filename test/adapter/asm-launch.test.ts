@@ -7,9 +7,10 @@ import { strict as assert } from 'node:assert';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assembleForLaunch, asmElfPath, isAsmPath } from '../../adapter/asm-program';
-import { GCC, OBJDUMP, QEMU, requireTool, run, type RunResult } from '../support/oracles';
+import { GCC, OBJDUMP, QEMU, REPO_ROOT, requireTool, run, type RunResult } from '../support/oracles';
+import { AS, gnuBuild, LD } from '../asm/gnu';
 import { exitCode, failure, launch, openSession, source, topFrame, type Session } from './helpers';
 
 /** gcc's build of an assembly source, like examples/build.sh does it (assemble with -g, then link). */
@@ -86,6 +87,21 @@ describe('adapter: launching a .s program', function () {
     ].join('\n'));
     const want = run(qemu, [gccBuild(gcc, src, dir)]);
     assert.equal(want.status, 42, 'gcc build sanity');
+    const code = exitCode(s);
+    await launch(s, { program: src });
+    assert.equal(await code, want.status);
+  });
+
+  it('follows .include next to the launched .s (the fixture exits with the included STATUS, as GNU as + qemu do)', async function () {
+    const qemu = requireTool(this, QEMU);
+    requireTool(this, AS); requireTool(this, LD);
+    const src = join(REPO_ROOT, 'test/fixtures/asm/include-main.s');
+    const gnu = gnuBuild(readFileSync(src, 'utf8'), ['-I', dirname(src)]);
+    assert.ok(gnu.ok, gnu.stderr);
+    const elf = join(dir, 'include-main.gnu');
+    writeFileSync(elf, gnu.elf!, { mode: 0o755 });
+    const want = run(qemu, [elf]);
+    assert.equal(want.status, 7, 'GNU build sanity');
     const code = exitCode(s);
     await launch(s, { program: src });
     assert.equal(await code, want.status);

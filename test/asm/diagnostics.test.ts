@@ -116,6 +116,15 @@ describe('asm: diagnostics', () => {
     assert.deepEqual([...gnu.stderr.matchAll(/:(\d+): Error/g)].map((m) => Number(m[1])), [3, 6, 8, 9]);
   });
 
+  it('reports an .include it cannot read at its line, as GNU as does', function () {
+    const src = '\t.text\n_start:\n\t.include "no-such-file.inc"\n\tnop\n';
+    const r = assemble(src, { include: () => undefined });
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.message]), [[3, 'cannot read "no-such-file.inc"']]);
+    assert.match(assemble(src).diagnostics[0].message, /no file access/);
+    requireTool(this, AS);
+    assert.deepEqual([...gnuBuild(src).stderr.matchAll(/:(\d+): Error/g)].map((m) => Number(m[1])), [3]);
+  });
+
   it('reports lexical errors with positions and accepts // and /* */ comments', () => {
     const r = assemble('\t.text\n_start: /* a\n comment */ nop // c\n\tnop ` x\n\t.ascii "open\n');
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.col]), [[4, 6], [5, 9]]);

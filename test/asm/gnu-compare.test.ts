@@ -8,18 +8,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleExecutable } from '../../emulator/asm';
 import { parseElf, PT_LOAD } from '../../emulator/elf/elf';
+import { fileIncludeReader } from '../../emulator/node/host';
 import { REPO_ROOT, requireTool } from '../support/oracles';
 import { allInstructionsSource, randomInstructionsSource } from './gen-insns';
 import { allocSections, AS, GCC, gnuBuild, gnuPreprocess, LD } from './gnu';
 
 const fixture = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8');
 
-function compare(ctx: Mocha.Context, src: string, cpp = false): void {
+/** `includeDir`: where `.include` finds files (GNU as: -I; tbscope: the reader's folder). */
+function compare(ctx: Mocha.Context, src: string, cpp = false, includeDir?: string): void {
   requireTool(ctx, AS); requireTool(ctx, LD);
   if (cpp) requireTool(ctx, GCC);
-  const g = gnuBuild(cpp ? gnuPreprocess(src) : src);
+  const g = gnuBuild(cpp ? gnuPreprocess(src) : src, includeDir ? ['-I', includeDir] : []);
   assert.ok(g.ok, `GNU rejected the source:\n${g.stderr}`);
-  const ours = assembleExecutable(src, { preprocess: cpp });
+  const ours = assembleExecutable(src, { preprocess: cpp, include: includeDir ? fileIncludeReader(includeDir) : undefined });
   const errs = ours.asm.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col}: ${d.message}`);
   assert.deepEqual(errs, [], 'tbscope reported errors');
   const gs = allocSections(g.elf!), os = allocSections(ours.elf!);
@@ -48,6 +50,9 @@ describe('asm: byte-identical with GNU as + ld', () => {
     compare(this, fixture('test/fixtures/asm/preprocessed.S'), true);
   });
   it('macros and repetition: .macro, .rept, .irp, .irpc (test/fixtures/asm/macros.s)', function () { compare(this, fixture('test/fixtures/asm/macros.s')); });
+  it('.include, relative to the source (test/fixtures/asm/include-main.s)', function () {
+    compare(this, fixture('test/fixtures/asm/include-main.s'), false, join(REPO_ROOT, 'test/fixtures/asm'));
+  });
   it('conditional assembly: .if/.elseif/.else, .ifdef, .ifeq, .ifb in macros, over .equ/.set constants (test/fixtures/asm/conditionals.s)', function () { compare(this, fixture('test/fixtures/asm/conditionals.s')); });
   it('the disassembler fixture with .irp, norvc blocks and every alias (test/fixtures/asm/all-insns.S)', function () { compare(this, fixture('test/fixtures/asm/all-insns.S')); });
   it('every instruction of the ISA table, with compression (.option rvc)', function () { compare(this, allInstructionsSource(8)); });
