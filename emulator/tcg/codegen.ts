@@ -98,6 +98,7 @@ function execInstrumentation(c: Ctx, pc: number, cbs: readonly ExecCallback[], i
  */
 export function emitTbBody(c: Ctx, pc: number, insns: readonly Insn[], instr: TbInstrumentation | undefined): string | undefined {
   c.nextPc = undefined;
+  c.nextBranch = undefined;
   if (instr) { c.k = 0; execInstrumentation(c, pc, instr.exec, instr.inline); }
   insns.forEach((insn, k) => {
     c.insn = insn; c.k = k; c.instr = instr?.insns[k];

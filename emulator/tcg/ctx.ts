@@ -28,6 +28,8 @@ export class Ctx {
   instr?: InsnInstrumentation;
   /** pc expression the TB continues at when it falls off its end (set by control transfers). */
   nextPc?: string;
+  /** When the TB ends with a conditional branch: its test and both pcs (regions chain each side). */
+  nextBranch?: { test: string; taken: number; fallThrough: number };
   /** Helper names the TB uses (destructured from the helper table in the factory). */
   readonly helpers = new Set<string>();
   /** vCPU index the TB is translated for (scoreboard entries are index + vcpu * stride). */

@@ -68,7 +68,9 @@ function shiftReg(c: Ctx, name: string, i: Insn): void {
 function branch(cond: (a: [string, string], b: [string, string]) => string): Gen {
   return (c, i) => {
     const target = i.pc + i.imm, next = i.pc + i.size;
-    c.nextPc = `(${cond(c.r(i.rs1), c.r(i.rs2))} ? ${num(target)} : ${num(next)})`;
+    const test = cond(c.r(i.rs1), c.r(i.rs2));
+    c.nextPc = `(${test} ? ${num(target)} : ${num(next)})`;
+    c.nextBranch = { test, taken: target, fallThrough: next };
   };
 }
 
