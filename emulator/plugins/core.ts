@@ -308,13 +308,20 @@ export class PluginManager {
    */
   directMem(ctx: PluginContext, fn: MemCallback['fn'], flags: CbFlags): DirectMemCallback | undefined {
     if (flags !== CbFlags.NO_REGS || this.tracer !== null) return undefined;
+    // One per plugin function and generation (plugins register the same function on every
+    // instruction): every call site then calls the same closure, which V8 inlines more readily.
+    const cached = this.directCache.get(fn);
+    if (cached && cached.owner === ctx && cached.generation === ctx.generation) return cached;
     // Small, so V8 inlines it together with fn into the translated code; the catch costs nothing
     // until a callback throws.
     const call = (vcpu: number, info: number, vaddr: number, ud: unknown): void => {
       try { fn(vcpu, info, vaddr, ud); } catch (e) { this.directFailed(ctx, e); }
     };
-    return { call, owner: ctx, generation: ctx.generation };
+    const direct = { call, owner: ctx, generation: ctx.generation };
+    this.directCache.set(fn, direct);
+    return direct;
   }
+  private readonly directCache = new WeakMap<MemCallback['fn'], DirectMemCallback & { owner: PluginContext }>();
 
   private directFailed(ctx: PluginContext, e: unknown): void {
     this.memValue.info = -1;

@@ -21,19 +21,24 @@ interface PageTable {
 }
 
 const CACHE_SLOTS = 256;
+/** Pages below 4 GiB of at least this size are counted in a table indexed by page number. */
+const DIRECT_MIN_SHIFT = 12;
 
 /**
  * Per-page counters for QEMU's page = vaddr & ~(pageSize - 1) (or vaddr - vaddr % pageSize for
  * sizes that are not a power of two up to 2^31; pageSize 0 puts everything on page 0).
- * Entries are in first-touch order and found through an open-addressing hash on the page
- * address, behind a direct-mapped cache of recent pages. count() runs on every guest memory
- * access, so its hot path is a cache hit and two typed-array updates, small enough for V8 to
- * inline into the translated code (misses go to an out-of-line function).
+ * count() runs on every guest memory access, and V8 inlines it into the translated code, so its
+ * common case is one typed-array increment: vCPU 0's accesses below 4 GiB (all of a user-mode
+ * guest's, bar a stack placed higher) with power-of-two pages of 4 KiB or more go to `direct`,
+ * indexed by page number and direction (a lazily committed zero-filled buffer: 16 MiB of address
+ * space for 4 KiB pages, of which only touched pages cost memory). Everything else goes through
+ * an open-addressing hash on the page address behind a direct-mapped cache of recent pages
+ * (`counted`). Entries list pages in first-touch order (the report's order among equal keys).
  */
 function pageTable(pageSize: number): PageTable {
   let n = 0;
   let addr = new Float64Array(64);
-  /** Per entry e: [2e] reads, [2e + 1] writes; the vCPU masks alike. */
+  /** Per entry e: [2e] reads, [2e + 1] writes; the vCPU masks alike (accesses not counted in `direct`). */
   let counts = new Float64Array(128);
   let cpus = new Int32Array(128);
   /** Hash slot -> entry + 1, 0 = free; kept at most half full. */
@@ -79,7 +84,7 @@ function pageTable(pageSize: number): PageTable {
   // Slot of a page in the cache: low bits of its page number (any function of the page would
   // do: the cache compares the whole key).
   const slotShift = mask > 0 ? Math.log2(pageSize) : 12;
-  const count = mask >= 0
+  const counted = mask >= 0
     ? (cpu: number, info: number, vaddr: number): void => {
       // A power of two: masking the low word keeps the arithmetic in int32.
       const lo = vaddr >>> 0, off = lo & mask, s = (lo >>> slotShift) & (CACHE_SLOTS - 1);
@@ -94,10 +99,33 @@ function pageTable(pageSize: number): PageTable {
       cpus[i] |= 1 << cpu;
     };
 
+  const directShift = mask + 1 >= 2 ** DIRECT_MIN_SHIFT ? slotShift : -1;
+  const direct = directShift > 0 ? new Float64Array(2 ** (33 - directShift)) : null;
+  /** vCPU 0's first access of one direction to a page: the page gets its entry (first-touch order). */
+  const touched = (vaddr: number): void => {
+    const page = vaddr - (vaddr % pageSize);
+    miss(page, page, (page >>> slotShift) & (CACHE_SLOTS - 1));
+  };
+  const count = direct !== null
+    ? (cpu: number, info: number, vaddr: number): void => {
+      if (vaddr < 4294967296 && cpu === 0) {
+        const i = ((vaddr >>> directShift) << 1) | ((info >>> MEMINFO_STORE_SHIFT) & 1);
+        if (direct[i]++ === 0) touched(vaddr);
+      } else counted(cpu, info, vaddr);
+    }
+    : counted;
+
   const entries = (): PageCounters[] => {
     const out: PageCounters[] = [];
     for (let e = 0; e < n; e++) {
-      out.push({ pageAddress: addr[e], reads: counts[2 * e], writes: counts[2 * e + 1], cpuRead: cpus[2 * e], cpuWrite: cpus[2 * e + 1] });
+      const page = addr[e];
+      let reads = counts[2 * e], writes = counts[2 * e + 1], cpuRead = cpus[2 * e], cpuWrite = cpus[2 * e + 1];
+      if (direct !== null && page < 4294967296) {
+        const d = 2 * (page / 2 ** directShift);
+        if (direct[d] > 0) { reads += direct[d]; cpuRead |= 1; }
+        if (direct[d + 1] > 0) { writes += direct[d + 1]; cpuWrite |= 1; }
+      }
+      out.push({ pageAddress: page, reads, writes, cpuRead, cpuWrite });
     }
     return out;
   };
