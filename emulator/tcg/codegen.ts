@@ -30,6 +30,8 @@ export interface CodegenEnv {
   S: unknown;                 // CpuState
   X: Int32Array;              // cpu.x
   FR: Int32Array;             // cpu.f
+  /** cpu.f as doubles, register r at index r (made by linkEnv). */
+  FD?: Float64Array;
   M: unknown;                 // Memory (ld/st slow path, flt, faultAddr, rhi)
   R: (DataView | null)[];     // fast-path read table
   W: (DataView | null)[];     // fast-path write table
@@ -176,7 +178,7 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
     .replace(/@RELOAD@/g, load(used))
     .replace(/@IFLUSH@/g, iflush);
   // Only what the body mentions is fetched from the environment / TB at entry.
-  const envNames = ['S', 'X', 'FR', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
+  const envNames = ['S', 'X', 'FR', 'FD', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
     .filter((n) => n === 'S' || n === 'X' || new RegExp(`\\b${n}\\b`).test(body));
   const env = envNames.map((n) => `${n} = E.${n}`);
   const consts = c.consts.map((_, i) => `K${i} = TB.consts[${i}]`);
@@ -207,5 +209,5 @@ export function compileTb(gen: GeneratedTb): TbFunction {
 
 /** The environment object generated code reads (built once per Machine). */
 export function linkEnv(env: CodegenEnv): CodegenEnv & { H: typeof ARITH; AR: typeof ARITH_RET } {
-  return { ...env, H: ARITH, AR: ARITH_RET };
+  return { ...env, FD: new Float64Array(env.FR.buffer, env.FR.byteOffset, env.FR.length >> 1), H: ARITH, AR: ARITH_RET };
 }

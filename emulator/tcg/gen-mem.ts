@@ -123,6 +123,15 @@ function intStore(size: 1 | 2 | 4 | 8): Gen {
 function fpLoad(size: 4 | 8): Gen {
   return (c, i) => {
     effAddr(c, i, i.imm);
+    if (size === 8 && noRegs(c)) {
+      // fld writes the register as one double (FD aliases FR): the FPU helpers read it as a
+      // double, which two 32-bit stores would make wait for store forwarding (several ns per
+      // operand). A double load and store copy the bits unchanged, NaN payloads included.
+      c.emit(`if (AH === 0 && (PG = R[A >>> 12]) !== null && (A & 4095) <= 4088) { FD[${i.rd}] = PG.getFloat64(A & 4095, true); }`);
+      c.emit(`else { V = M.ld(A, AH, 8); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)} FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = M.rhi; }`);
+      memCallbacks(c, MemRW.R, 3, false, `FR[${2 * i.rd}]`, `FR[${2 * i.rd + 1}]`, true);
+      return;
+    }
     load(c, size);
     const hi = size === 8 ? 'VH' : '-1';   // flw NaN-boxes the single (ch. 12.2)
     const late = noRegs(c), write = `FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = ${hi};`;

@@ -149,6 +149,24 @@ describe('translator semantics vs qemu-riscv64', function () {
     compare(src + EPILOGUE);
   });
 
+  it('fld/fsd copy every bit pattern (signalling and payload NaNs, -0, subnormals), also page-crossing and into FP arithmetic', function () {
+    let src = PROLOGUE + '  li t1, 0x20000\n  sub t1, sp, t1\n  srli t1, t1, 12\n  slli t1, t1, 12\n  addi t1, t1, -8\n';
+    const bits = [0x7ff0000000000001n, 0x7ff4000000000123n, 0xfff8000000000abcn, 0x7ff8000000000000n, 0x8000000000000000n,
+      0x0000000000000001n, 0x800fffffffffffffn, 0x7ff0000000000000n, 0x3ff0000000000001n, 0xc00921fb54442d18n];
+    for (const b of bits) {
+      for (const off of [0, 4, 3]) {   // aligned; across the page boundary at t1 + 8; misaligned
+        src += `  li a0, ${BigInt.asIntN(64, b)}\n  sd a0, ${off}(t1)\n  fld fa0, ${off}(t1)\n  fsd fa0, 16(t1)\n  ld a1, 16(t1)\n${out('a1')}`;
+        src += `  fmv.x.d a2, fa0\n${out('a2')}  fadd.d fa1, fa0, fa0\n  fmv.x.d a2, fa1\n${out('a2')}  frflags a3\n${out('a3')}  fsflags zero\n`;
+      }
+    }
+    // The same copies in a hot loop, so they also run as optimized (region) code: a sum of
+    // everything read back shows any bit that changed on any iteration.
+    src += `  li s2, 0\n  li s3, 20000\n  li a4, ${BigInt.asIntN(64, bits[1])}\n  li a5, ${BigInt.asIntN(64, bits[2])}\n9:\n`;
+    src += '  sd a4, 0(t1)\n  fld fa2, 0(t1)\n  fsd fa2, 16(t1)\n  ld a1, 16(t1)\n  add s2, s2, a1\n';
+    src += '  sd a5, 4(t1)\n  fld fa3, 4(t1)\n  fsd fa3, 16(t1)\n  ld a1, 16(t1)\n  add s2, s2, a1\n  addi s3, s3, -1\n  bnez s3, 9b\n';
+    compare(src + out('s2') + EPILOGUE);
+  });
+
   it('a dynamic rounding mode while frm holds a reserved value is SIGILL, as under qemu', function () {
     const a = assemble('_start:\n  li a0, 5\n  fsrm a0\n  fcvt.d.w fa0, a0\n  fadd.d fa1, fa0, fa0, rne\nill:\n  fadd.d fa1, fa0, fa0\n  li a7, 93\n  ecall\n');
     try {
