@@ -29,7 +29,7 @@ const DIRECT_MIN_SHIFT = 12;
  * sizes that are not a power of two up to 2^31; pageSize 0 puts everything on page 0).
  * count() runs on every guest memory access, and V8 inlines it into the translated code, so its
  * common case is one typed-array increment: vCPU 0's accesses below 4 GiB (all of a user-mode
- * guest's, bar a stack placed higher) with power-of-two pages of 4 KiB or more go to `direct`,
+ * guest's unless it maps memory higher) with power-of-two pages of 4 KiB or more go to `direct`,
  * indexed by page number and direction (a lazily committed zero-filled buffer: 16 MiB of address
  * space for 4 KiB pages, of which only touched pages cost memory). Everything else goes through
  * an open-addressing hash on the page address behind a direct-mapped cache of recent pages
