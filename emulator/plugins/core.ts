@@ -314,8 +314,9 @@ export class PluginManager {
     if (cached && cached.owner === ctx && cached.generation === ctx.generation) return cached;
     // Small, so V8 inlines it together with fn into the translated code; the catch costs nothing
     // until a callback throws.
+    const failed = (e: unknown): void => this.directFailed(ctx, e);
     const call = (vcpu: number, info: number, vaddr: number, ud: unknown): void => {
-      try { fn(vcpu, info, vaddr, ud); } catch (e) { this.directFailed(ctx, e); }
+      try { fn(vcpu, info, vaddr, ud); } catch (e) { failed(e); }
     };
     const direct = { call, owner: ctx, generation: ctx.generation };
     this.directCache.set(fn, direct);
