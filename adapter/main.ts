@@ -2,6 +2,7 @@
 // `program`): DAP over stdio by default, or `--server=PORT` on 127.0.0.1. Nothing but the
 // protocol may go to stdout in stdio mode, so diagnostics go to stderr.
 
+import { tuneV8 } from '../emulator/node/v8-tuning';
 import { runStdio, startServer } from './server';
 
 function main(argv: readonly string[]): void {
@@ -25,4 +26,5 @@ function main(argv: readonly string[]): void {
 process.on('uncaughtException', (e) => process.stderr.write(`tbscope-adapter: internal error: ${e.stack ?? e.message}\n`));
 process.on('unhandledRejection', (e) => process.stderr.write(`tbscope-adapter: internal error: ${String((e as Error)?.stack ?? e)}\n`));
 
+tuneV8();
 main(process.argv.slice(2));

@@ -8,6 +8,7 @@ import { runGuest } from './engine';
 import { CliError, guestEnvironment, logHelp, parseArgs, usage, type RunOptions } from './options';
 import { formatStats } from './stats';
 import { VERSION } from './version';
+import { tuneV8 } from '../emulator/node/v8-tuning';
 
 /**
  * Writes all of a string to a file descriptor synchronously, so exit never loses output. A pipe
@@ -58,6 +59,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
 
 async function topLevel(): Promise<void> {
   let status: number;
+  tuneV8();
   try {
     status = await main(process.argv.slice(2), process.env);
   } catch (e) {
