@@ -109,13 +109,20 @@ export class DataBreakpoints {
         // are conditional on it, so the generated code only tests it until a hit.
         const hit = api.scoreboardU64(api.scoreboardNew(8));
         this.clearHit = () => api.u64Set(hit, 0, 0);
+        const onHit = (vcpu: number, vaddr: number, size: number, store: boolean, pc: unknown): void => {
+          this.hits.push({ pc: pc as number, vaddr, size, store });
+          api.u64Set(hit, vcpu, 1);
+          rt.machine.requestPause();
+        };
+        // Runs on every access: kept small (the hit out of line, an indexed loop: for-of adds
+        // the iterator protocol's bytecode) so V8 inlines it into the translated code
+        // (emulator/node/v8-tuning.ts caps an inlined function at 250 bytes of bytecode).
         const onMem = (vcpu: number, info: number, vaddr: number, pc: unknown) => {
-          const size = 1 << meminfoSizeShift(info), store = meminfoIsStore(info);
-          for (const w of this.watches) {
+          const size = 1 << meminfoSizeShift(info), store = meminfoIsStore(info), ws = this.watches;
+          for (let i = 0; i < ws.length; i++) {
+            const w = ws[i];
             if (vaddr < w.addr + w.len && vaddr + size > w.addr && (w.access === 'readWrite' || (w.access === 'write') === store)) {
-              this.hits.push({ pc: pc as number, vaddr, size, store });
-              api.u64Set(hit, vcpu, 1);
-              rt.machine.requestPause();
+              onHit(vcpu, vaddr, size, store, pc);
               return;
             }
           }
