@@ -1,11 +1,12 @@
 // Regions: several hot TBs compiled into one JavaScript function, `for (;;) switch (t)` over the
 // members' indices, with the guest registers kept in locals across TBs (DESIGN.md measured ~4.5x
 // over one function per TB plus a dispatcher). This is our form of QEMU's TB chaining: a jump to
-// a TB of the same region costs a jump-table switch, not a return to the run loop. Each member TB keeps its own identity (execution
-// count, instructions, source); a region is only a faster way to run them, dropped as soon as
-// any member is invalidated and never containing a TB that starts at a breakpoint or calls
-// plugin callbacks through wrappers (those need the run loop's checks between TBs); direct
-// memory callbacks may be inside, and such TBs leave the region at attention requests.
+// a TB of the same region costs a jump-table switch, not a return to the run loop. Each member
+// TB keeps its own identity (execution count, instructions, source); a region is only a faster
+// way to run them, dropped as soon as any member is invalidated and never containing a TB that
+// starts at a breakpoint or calls plugin callbacks through wrappers (those need the run loop's
+// checks between TBs); direct memory callbacks may be inside, and such TBs leave the region at
+// attention requests.
 
 import { ISA } from '../isa/table';
 import { Ctx, num } from './ctx';
