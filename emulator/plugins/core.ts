@@ -80,6 +80,8 @@ export interface PluginContext {
   cbs: Map<StaticKind, StaticCb[]>;
   /** Bumped by reset/uninstall/failure: callbacks compiled into TBs under an older generation are skipped. */
   generation: number;
+  /** Turn this generation's direct memory callbacks into no-ops (for the rest of a running TB). */
+  stopDirect: (() => void)[];
   dead: boolean;
   busy: boolean;
 }
@@ -125,7 +127,7 @@ export class PluginManager {
   newContext(name: string, args: string[], module: PluginModule, makeApi: (ctx: PluginContext) => PluginApi): PluginContext {
     const ctx: PluginContext = {
       id: this.nextId++, name, args, module, api: undefined as unknown as PluginApi,
-      cbs: new Map(), generation: 0, dead: false, busy: false,
+      cbs: new Map(), generation: 0, stopDirect: [], dead: false, busy: false,
     };
     ctx.api = makeApi(ctx);
     managers.set(ctx.api, this);
@@ -313,10 +315,15 @@ export class PluginManager {
     const cached = this.directCache.get(fn);
     if (cached && cached.owner === ctx && cached.generation === ctx.generation) return cached;
     // Small, so V8 inlines it together with fn into the translated code; the catch costs nothing
-    // until a callback throws.
+    // until a callback throws. When the plugin's generation ends (it threw or another callback
+    // unloaded it), the TBs are flushed but the one running goes on: `target` then skips the
+    // rest of its calls to this plugin. (V8's check that `target` is still fn, which it makes
+    // anyway to inline it, is cheaper than a generation test in the TB.)
     const failed = (e: unknown): void => this.directFailed(ctx, e);
+    let target = fn;
+    ctx.stopDirect.push(() => { target = () => {}; });
     const call = (vcpu: number, info: number, vaddr: number, ud: unknown): void => {
-      try { fn(vcpu, info, vaddr, ud); } catch (e) { failed(e); }
+      try { target(vcpu, info, vaddr, ud); } catch (e) { failed(e); }
     };
     const direct = { call, owner: ctx, generation: ctx.generation };
     this.directCache.set(fn, direct);
@@ -355,10 +362,17 @@ export class PluginManager {
     this.requestFlush();
   }
 
-  private remove(ctx: PluginContext): void {
-    ctx.dead = true;
+  /** Ends the plugin's current generation: TBs compiled under it must no longer call it. */
+  private nextGeneration(ctx: PluginContext): void {
     ctx.generation++;
     ctx.cbs.clear();
+    for (const stop of ctx.stopDirect) stop();
+    ctx.stopDirect = [];
+  }
+
+  private remove(ctx: PluginContext): void {
+    ctx.dead = true;
+    this.nextGeneration(ctx);
     const i = this.contexts.indexOf(ctx);
     if (i >= 0) this.contexts.splice(i, 1);
     if (this.timeControlOwner === ctx.id) this.timeControlOwner = null;
@@ -372,7 +386,7 @@ export class PluginManager {
     this.pending.push(() => {
       ctx.busy = false;
       if (uninstall) this.remove(ctx);
-      else { ctx.generation++; ctx.cbs.clear(); }
+      else this.nextGeneration(ctx);
       this.requestFlush();
       if (done) this.invoke(ctx, uninstall ? 'uninstall' : 'reset', -1, CbFlags.NO_REGS, done);
     });

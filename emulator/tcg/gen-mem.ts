@@ -24,15 +24,21 @@ function effAddr(c: Ctx, i: Insn, imm: number): void {
   c.emit(`A = (${l} + ${imm | 0}) | 0; AH = (${h} + ${imm >> 31} + ((A >>> 0) < (${l} >>> 0) ? 1 : 0)) | 0;`);
 }
 
+/**
+ * Code that runs right after a successful access, once on each path: `fast` where the address is
+ * known to be below 4 GiB, `slow` after the Memory call (see splitCallbacks).
+ */
+interface AfterAccess { fast: string; slow: string }
+
 /** Loads `size` bytes at (A, AH) into V (and VH for 8); sizes 1/2 zero-extended, 4 as int32. */
-function load(c: Ctx, size: 1 | 2 | 4 | 8, table = 'R'): void {
+function load(c: Ctx, size: 1 | 2 | 4 | 8, table = 'R', after?: AfterAccess): void {
   const inPage = size === 1 ? '' : ` && (A & 4095) <= ${4096 - size}`;
   const get = size === 8
     ? 'V = PG.getInt32(A & 4095, true); VH = PG.getInt32((A & 4095) + 4, true);'
     : `V = PG.${GETTER[size]}(A & 4095, true);`;
-  c.emit(`if (AH === 0 && (PG = ${table}[A >>> 12]) !== null${inPage}) { ${get} }`);
+  c.emit(`if (AH === 0 && (PG = ${table}[A >>> 12]) !== null${inPage}) { ${get}${after ? ` ${after.fast}` : ''} }`);
   const slow = `V = M.ld(A, AH, ${size}); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)}${size === 8 ? ' VH = M.rhi;' : ''}`;
-  c.emit(`else { ${slow} }`);
+  c.emit(`else { ${slow}${after ? ` ${after.slow}` : ''} }`);
 }
 
 /**
@@ -42,27 +48,28 @@ function load(c: Ctx, size: 1 | 2 | 4 | 8, table = 'R'): void {
  * when their TB is next entered (after fence.i, a branch …), exactly as under qemu-riscv64.
  * In a region the hit sets SMC, so the region leaves at the end of this TB instead of chaining.
  */
-function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string): void {
+function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string, after?: AfterAccess): void {
   const inPage = size === 1 ? '' : ` && (A & 4095) <= ${4096 - size}`;
   const set = size === 8
     ? `PG.setInt32(A & 4095, ${vlo}, true); PG.setInt32((A & 4095) + 4, ${vhi}, true);`
     : `PG.${SETTER[size]}(A & 4095, ${vlo}, true);`;
-  c.emit(`if (AH === 0 && (PG = W[A >>> 12]) !== null${inPage}) { ${set} }`);
+  c.emit(`if (AH === 0 && (PG = W[A >>> 12]) !== null${inPage}) { ${set}${after ? ` ${after.fast}` : ''} }`);
+  const st = `M.st(A, AH, ${size}, ${vlo}, ${vhi})`, fault = c.exitHere(TbStatus.MEM_FAULT);
   if (c.region) {
-    c.emit(`else if ((ST = M.st(A, AH, ${size}, ${vlo}, ${vhi})) !== 0) { if (ST === 1) ${c.exitHere(TbStatus.MEM_FAULT)} SMC = 1; }`);
     c.setsSmc = true;
-  } else {
-    c.emit(`else if (M.st(A, AH, ${size}, ${vlo}, ${vhi}) === 1) ${c.exitHere(TbStatus.MEM_FAULT)}`);
-  }
+    if (after) c.emit(`else { if ((ST = ${st}) !== 0) { if (ST === 1) ${fault} SMC = 1; } ${after.slow} }`);
+    else c.emit(`else if ((ST = ${st}) !== 0) { if (ST === 1) ${fault} SMC = 1; }`);
+  } else if (after) c.emit(`else { if (${st} === 1) ${fault} ${after.slow} }`);
+  else c.emit(`else if (${st} === 1) ${fault}`);
 }
 
 /**
- * Plugin memory callbacks and inline ops for one successful access of this instruction:
- * value (vlo, vhi) for qemu_plugin_mem_get_value, QEMU's meminfo, vaddr = (A, AH).
- * `complete`: the instruction has done everything else by now, so direct callbacks may be used
- * (see DirectMemCallback).
+ * Plugin memory callbacks for one successful access of this instruction: value (vlo, vhi) for
+ * qemu_plugin_mem_get_value, QEMU's meminfo, vaddr `va`. `complete`: the instruction has done
+ * everything else by now, so direct callbacks may be used (see DirectMemCallback). Their vCPU
+ * and meminfo are literals, so V8 folds the plugin's tests on them once it inlines the callback.
  */
-function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string, complete = false): void {
+function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string, complete = false, va = toNum('A', 'AH')): void {
   const ins = c.instr;
   if (!ins) return;
   const info = makeMeminfo(sizeShift, signed, rw === MemRW.W);
@@ -75,13 +82,34 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
     const d = complete ? cb.direct : undefined;
     if (d) {
       c.directCalls = true;
-      c.emit(`if (${c.konst(d.owner)}.generation === ${d.generation}) { MV.info = ${info}; ${c.konst(d.call)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)}); }`);
+      c.emit(`MV.info = ${info}; ${c.konst(d.call)}(${c.vcpu}, ${info}, ${va}, ${c.konst(cb.userdata)});`);
     } else {
-      c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${toNum('A', 'AH')}, ${c.konst(cb.userdata)});`);
+      c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${va}, ${c.konst(cb.userdata)});`);
     }
     if (cb.flags >= CbFlags.RW_REGS) c.reload();
   }
-  for (const op of ins.memInline) if (op.rw & rw) c.inlineOp(op.op, op.entry, op.imm);
+}
+
+/** The instruction's memory inline ops for one access (after its callbacks, as QEMU orders them). */
+function memInline(c: Ctx, rw: MemRW): void {
+  for (const op of c.instr?.memInline ?? []) if (op.rw & rw) c.inlineOp(op.op, op.entry, op.imm);
+}
+
+/**
+ * When every memory callback of this access has a direct form: their code for the two paths of
+ * the access, so the fast path passes the address as `A >>> 0` (an int32-range value V8 keeps in
+ * a register; a plugin's page arithmetic on it needs no double conversions) and the slow path
+ * the full 64-bit address. Else undefined: the callbacks then follow the access (memCallbacks).
+ */
+function splitCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo: string, vhi: string): AfterAccess | undefined {
+  const cbs = c.instr?.mem.filter((cb) => cb.rw & rw) ?? [];
+  if (cbs.length === 0 || !cbs.every((cb) => cb.direct)) return undefined;
+  const code = (va: string): string => {
+    const mark = c.lines.length;
+    memCallbacks(c, rw, sizeShift, signed, vlo, vhi, true, va);
+    return c.lines.splice(mark).join(' ');
+  };
+  return { fast: code('(A >>> 0)'), slow: code(toNum('A', 'AH')) };
 }
 
 /** Whether no memory callback of this instruction looks at registers (they may then run after its register write). */
@@ -93,19 +121,24 @@ const log2 = (size: number): number => (size === 1 ? 0 : size === 2 ? 1 : size =
 function intLoad(size: 1 | 2 | 4 | 8, signed: boolean): Gen {
   return (c, i) => {
     effAddr(c, i, i.imm);
-    load(c, size);
-    let lo = 'V', hi = '0';
-    if (size === 8) hi = 'VH';
-    else if (signed) {
-      lo = size === 1 ? '(V << 24) >> 24' : size === 2 ? '(V << 16) >> 16' : 'V';
-      c.emit(`V = ${lo};`); lo = 'V'; hi = 'V >> 31';
-    } else if (size === 4) { hi = '0'; }
     // QEMU's memops: 8-byte accesses are unsigned (MO_TEUQ), so the meminfo sign bit is clear.
-    // NO_REGS callbacks cannot see rd: write it first, so the instruction is complete when they run.
-    const late = noRegs(c);
-    if (late) c.set(i.rd, lo, hi);
-    memCallbacks(c, MemRW.R, log2(size), signed && size < 8, lo, hi, late);
-    if (!late) c.set(i.rd, lo, hi);
+    const ext = !signed || size >= 4 ? 'V' : size === 1 ? '(V << 24) >> 24' : '(V << 16) >> 16';
+    const lo = ext === 'V' ? 'V' : `(${ext})`, hi = size === 8 ? 'VH' : signed ? `${lo} >> 31` : '0';
+    const split = splitCallbacks(c, MemRW.R, log2(size), signed && size < 8, lo, hi);
+    load(c, size, 'R', split);
+    if (ext !== 'V') c.emit(`V = ${ext};`);
+    const hiNow = size === 8 ? 'VH' : signed ? 'V >> 31' : '0';
+    if (split) {
+      // Direct callbacks see no registers: they ran inside the access, before the write of rd.
+      c.set(i.rd, 'V', hiNow);
+    } else {
+      // NO_REGS callbacks cannot see rd: write it first, so the instruction is complete when they run.
+      const late = noRegs(c);
+      if (late) c.set(i.rd, 'V', hiNow);
+      memCallbacks(c, MemRW.R, log2(size), signed && size < 8, 'V', hiNow, late);
+      if (!late) c.set(i.rd, 'V', hiNow);
+    }
+    memInline(c, MemRW.R);
   };
 }
 
@@ -113,10 +146,12 @@ function intStore(size: 1 | 2 | 4 | 8): Gen {
   return (c, i) => {
     effAddr(c, i, i.imm);
     const [l, h] = c.r(i.rs2);
-    store(c, size, l, h);
     // QEMU's riscv stores use signed memops for sb/sh/sw (MO_SB, MO_TESW, MO_TESL).
-    const vlo = size === 1 ? `(${l}) & 255` : size === 2 ? `(${l}) & 65535` : l;
-    memCallbacks(c, MemRW.W, log2(size), size < 8, vlo, size === 8 ? h : '0', true);
+    const vlo = size === 1 ? `(${l}) & 255` : size === 2 ? `(${l}) & 65535` : l, vhi = size === 8 ? h : '0';
+    const split = splitCallbacks(c, MemRW.W, log2(size), size < 8, vlo, vhi);
+    store(c, size, l, h, split);
+    if (!split) memCallbacks(c, MemRW.W, log2(size), size < 8, vlo, vhi, true);
+    memInline(c, MemRW.W);
   };
 }
 
@@ -127,17 +162,22 @@ function fpLoad(size: 4 | 8): Gen {
       // fld writes the register as one double (FD aliases FR): the FPU helpers read it as a
       // double, which two 32-bit stores would make wait for store forwarding (several ns per
       // operand). A double load and store copy the bits unchanged, NaN payloads included.
-      c.emit(`if (AH === 0 && (PG = R[A >>> 12]) !== null && (A & 4095) <= 4088) { FD[${i.rd}] = PG.getFloat64(A & 4095, true); }`);
-      c.emit(`else { V = M.ld(A, AH, 8); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)} FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = M.rhi; }`);
-      memCallbacks(c, MemRW.R, 3, false, `FR[${2 * i.rd}]`, `FR[${2 * i.rd + 1}]`, true);
+      const lo = `FR[${2 * i.rd}]`, hi = `FR[${2 * i.rd + 1}]`;
+      const split = splitCallbacks(c, MemRW.R, 3, false, lo, hi);
+      c.emit(`if (AH === 0 && (PG = R[A >>> 12]) !== null && (A & 4095) <= 4088) { FD[${i.rd}] = PG.getFloat64(A & 4095, true);${split ? ` ${split.fast}` : ''} }`);
+      c.emit(`else { V = M.ld(A, AH, 8); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)} ${lo} = V; ${hi} = M.rhi;${split ? ` ${split.slow}` : ''} }`);
+      if (!split) memCallbacks(c, MemRW.R, 3, false, lo, hi, true);
+      memInline(c, MemRW.R);
       return;
     }
-    load(c, size);
     const hi = size === 8 ? 'VH' : '-1';   // flw NaN-boxes the single (ch. 12.2)
-    const late = noRegs(c), write = `FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = ${hi};`;
+    const split = splitCallbacks(c, MemRW.R, log2(size), false, 'V', size === 8 ? 'VH' : '0');
+    load(c, size, 'R', split);
+    const late = split !== undefined || noRegs(c), write = `FR[${2 * i.rd}] = V; FR[${2 * i.rd + 1}] = ${hi};`;
     if (late) c.emit(write);
-    memCallbacks(c, MemRW.R, log2(size), false, 'V', size === 8 ? 'VH' : '0', late);
+    if (!split) memCallbacks(c, MemRW.R, log2(size), false, 'V', size === 8 ? 'VH' : '0', late);
     if (!late) c.emit(write);
+    memInline(c, MemRW.R);
   };
 }
 
@@ -145,8 +185,10 @@ function fpStore(size: 4 | 8): Gen {
   return (c, i) => {
     effAddr(c, i, i.imm);
     c.emit(`T2 = FR[${2 * i.rs2}]; T3 = FR[${2 * i.rs2 + 1}];`);
-    store(c, size, 'T2', 'T3');
-    memCallbacks(c, MemRW.W, log2(size), false, 'T2', size === 8 ? 'T3' : '0', true);
+    const split = splitCallbacks(c, MemRW.W, log2(size), false, 'T2', size === 8 ? 'T3' : '0');
+    store(c, size, 'T2', 'T3', split);
+    if (!split) memCallbacks(c, MemRW.W, log2(size), false, 'T2', size === 8 ? 'T3' : '0', true);
+    memInline(c, MemRW.W);
   };
 }
 
@@ -167,6 +209,7 @@ function lr(size: 4 | 8): Gen {
     const hi = size === 8 ? 'VH' : 'V >> 31';
     c.emit(`S.reservation = ${toNum('A', 'AH')}; S.resLo = V; S.resHi = ${hi};`);
     memCallbacks(c, MemRW.R, log2(size), size === 4, 'V', hi);
+    memInline(c, MemRW.R);
     c.set(i.rd, 'V', hi);
   };
 }
@@ -186,7 +229,9 @@ function sc(size: 4 | 8): Gen {
     store(c, size, l, h);
     c.emit('T4 = 0; }');
     memCallbacks(c, MemRW.R, log2(size), size === 4, 'V', hi);
+    memInline(c, MemRW.R);
     memCallbacks(c, MemRW.W, log2(size), size === 4, l, size === 8 ? h : '0');
+    memInline(c, MemRW.W);
     c.emit('}');
     c.emit('S.reservation = -1;');
     c.set(i.rd, 'T4', '0');
@@ -227,7 +272,9 @@ function amo(name: string, size: 4 | 8): Gen {
     c.emit(`T2 = ${nl}; T5 = ${nh};`);
     store(c, size, 'T2', 'T5');
     memCallbacks(c, MemRW.R, log2(size), size === 4, 'V', 'VH');
+    memInline(c, MemRW.R);
     memCallbacks(c, MemRW.W, log2(size), size === 4, 'T2', size === 8 ? 'T5' : '0');
+    memInline(c, MemRW.W);
     c.set(i.rd, 'V', 'VH');
   };
 }

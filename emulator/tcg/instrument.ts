@@ -43,12 +43,14 @@ export interface MemCallback {
 /**
  * A NO_REGS memory callback the translator may call without the full wrapper, so V8 can inline
  * the plugin's function into the TB. Generated code does
- *   if (owner.generation === generation) { MV.info = info; call(vcpu, info, vaddr, userdata); }
- * where `call` is the plugin's function inside a try/catch that reports and unloads a plugin that
- * throws (the TB then goes on; the generation check skips the dead plugin's later callbacks and
- * the unload flushes the TBs before the next one runs). MV.info marks the memory callback
- * running for the plugin API (MemValueSlot.info); it is left set until the TB exits, which
- * resets it, since no other plugin code runs in between without its own marker.
+ *   MV.info = info; call(vcpu, info, vaddr, userdata);
+ * with vcpu and info as literals, where `call` is the plugin's function inside a try/catch that
+ * reports and unloads a plugin that throws. The TB then goes on: the unload flushes the TBs
+ * before the next one runs, and `call` skips the dead plugin's later callbacks in this one (it
+ * does the same when the plugin's generation ends any other way). MV.info marks the memory
+ * callback running for the plugin API (MemValueSlot.info); it is left set until the TB exits,
+ * which resets it, since no other plugin code runs in between without its own marker.
+ * `owner` and `generation` identify the plugin generation the wrapper was made for.
  */
 export interface DirectMemCallback {
   call: MemCallback['fn'];

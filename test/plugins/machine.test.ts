@@ -134,6 +134,27 @@ describe('plugins: on the Machine', function () {
     }
   });
 
+  it('after one of its direct memory callbacks throws, none of the plugin\'s other callbacks runs, even later in the same block', () => {
+    for (const after of [1, 5000]) {
+      let reads = 0, writesAfter = 0, thrown = false;
+      const r = run(HELLO, mgr => plugin(mgr, api => {
+        // Two functions, so two direct-call wrappers: the throw in one must stop the other too.
+        const onRead = (): void => { if (++reads === after) { thrown = true; throw new Error('kaput'); } };
+        const onWrite = (): void => { if (thrown) writesAfter++; };
+        api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+          for (let i = 0; i < api.tbNInsns(tb); i++) {
+            api.registerVcpuMemCb(api.tbGetInsn(tb, i), onRead, CbFlags.NO_REGS, MemRW.R);
+            api.registerVcpuMemCb(api.tbGetInsn(tb, i), onWrite, CbFlags.NO_REGS, MemRW.W);
+          }
+        });
+      }));
+      assert.equal(r.status, 0);
+      assert.deepEqual(r.errors, ['tbscope: plugin test: mem callback threw: kaput (plugin unloaded)']);
+      assert.equal(reads, after);
+      assert.equal(writesAfter, 0, 'the unloaded plugin\'s write callback ran after the throw');
+    }
+  });
+
   it('conditional RW_REGS_PC callbacks run inside regions: set_pc there loses and repeats no instruction', function () {
     // ld.so's symbol lookups are hot enough for regions (hello-static is too short for any).
     if (!hasSysroot()) skipBecause(this, `no RISC-V sysroot at ${SYSROOT} (apt-get install libc6-dev-riscv64-cross)`);
