@@ -32,6 +32,8 @@ export interface CodegenEnv {
   FR: Int32Array;             // cpu.f
   /** cpu.f as doubles, register r at index r (made by linkEnv). */
   FD?: Float64Array;
+  /** cpu.f as floats, the single in register r at index 2r (made by linkEnv). */
+  FS?: Float32Array;
   M: unknown;                 // Memory (ld/st slow path, flt, faultAddr, rhi)
   R: (DataView | null)[];     // fast-path read table
   W: (DataView | null)[];     // fast-path write table
@@ -161,6 +163,13 @@ export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelp
   return { source: assemble(c, [], c.lines), consts: c.consts, helpers: [...c.helpers] };
 }
 
+/** Scratch locals of generated code, declared only where used (every declaration costs compile time). */
+const TEMPORARIES = ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'A', 'AH', 'V', 'VH', 'ST', 'D0', 'D1', 'D2', 'PG'];
+function temporaries(body: string): string[] {
+  const seen = new Set(body.match(/\b(?:T[0-5]|AH?|VH?|ST|D[0-2]|PG)\b/g));
+  return TEMPORARIES.filter((t) => seen.has(t)).map((t) => `${t} = ${t === 'PG' ? 'null' : '0'}`);
+}
+
 /**
  * Wraps generated lines into a function body: environment and constants fetched once, register
  * locals loaded, placeholders (@WBALL@ every used register, @RELOAD@, @IFLUSH@ inline-op
@@ -178,7 +187,7 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
     .replace(/@RELOAD@/g, load(used))
     .replace(/@IFLUSH@/g, iflush);
   // Only what the body mentions is fetched from the environment / TB at entry.
-  const envNames = ['S', 'X', 'FR', 'FD', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
+  const envNames = ['S', 'X', 'FR', 'FD', 'FS', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
     .filter((n) => n === 'S' || n === 'X' || new RegExp(`\\b${n}\\b`).test(body));
   const env = envNames.map((n) => `${n} = E.${n}`);
   const consts = c.consts.map((_, i) => `K${i} = TB.consts[${i}]`);
@@ -187,8 +196,7 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   return [
     '"use strict";',
     `const ${[...env, ...consts, ...helpers].join(', ')};`,
-    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), 'T0 = 0, T1 = 0, T2 = 0, T3 = 0, T4 = 0, T5 = 0, A = 0, AH = 0, V = 0, VH = 0, ST = 0',
-      'XS = 0, XPC = 0, XK = 0', 'PG = null'].join(', ')};`,
+    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), ...temporaries(body), 'XS = 0, XPC = 0, XK = 0'].join(', ')};`,
     'out: {',
     body,
     '}',
@@ -209,5 +217,6 @@ export function compileTb(gen: GeneratedTb): TbFunction {
 
 /** The environment object generated code reads (built once per Machine). */
 export function linkEnv(env: CodegenEnv): CodegenEnv & { H: typeof ARITH; AR: typeof ARITH_RET } {
-  return { ...env, FD: new Float64Array(env.FR.buffer, env.FR.byteOffset, env.FR.length >> 1), H: ARITH, AR: ARITH_RET };
+  const { buffer, byteOffset, length } = env.FR;
+  return { ...env, FD: new Float64Array(buffer, byteOffset, length >> 1), FS: new Float32Array(buffer, byteOffset, length), H: ARITH, AR: ARITH_RET };
 }

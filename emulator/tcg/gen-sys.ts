@@ -6,7 +6,7 @@
 import { ISA, type Mnemonic } from '../isa/table';
 import { Ctx, num } from './ctx';
 import type { Gen } from './gen-int';
-import { fpUsesRm } from './fp-link';
+import { fpInline, fpInlineFlag, fpUsesRm } from './fp-link';
 import { TbStatus } from './tb';
 
 const CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
@@ -77,7 +77,17 @@ export function fpGen(name: string): Gen {
     const [xl, xh] = spec.rs1File === 'x' ? c.r(i.rs1) : ['0', '0'];
     // fpRmValid (emulator/fpu) inlined: static rm 5/6 never decode, so only rm = 7 needs a run-time check.
     if (fpUsesRm[name] && i.rm === 7) c.emit(`if (S.frm > 4) ${c.exitHere(TbStatus.ILLEGAL)}`);
-    c.emit(`T2 = ${fn}(S, ${i.rd}, ${i.rs1}, ${i.rs2}, ${i.rs3}, ${i.rm}, ${xl}, ${xh});`);
+    const call = `T2 = ${fn}(S, ${i.rd}, ${i.rs1}, ${i.rs2}, ${i.rs3}, ${i.rm}, ${xl}, ${xh});`;
+    // The FPU's inline fast path, where it has one (arithmetic only in RNE, static or dynamic).
+    const fast = fpInline(name, i.rd, i.rs1, i.rs2);
+    if (fast && (!fast.arith || i.rm === 0 || i.rm === 7)) {
+      const pre = fast.arith ? `(S.fflags & ${fpInlineFlag}) !== 0 && ${i.rm === 7 ? 'S.frm === 0 && ' : ''}` : '';
+      c.emit(`${fast.compute} if (${pre}${fast.ok}) { ${fast.write} } else { ${call} }`);
+      // Integer results with a fast path are compares: 0 or 1, high word 0 (as the helper's).
+      if (spec.rdFile === 'x') c.set(i.rd, 'T2', '0');
+      return;
+    }
+    c.emit(call);
     if (spec.rdFile === 'x') c.set(i.rd, 'T2', 'S.retHi');
   };
 }
