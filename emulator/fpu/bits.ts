@@ -120,7 +120,8 @@ export function twoSumErr(a: number, b: number, s: number): number {
   const bb = s - a;
   return (a - (s - bb)) + (b - bb);
 }
-const SPLIT = 134217729; // 2^27 + 1
+/** Dekker's splitter for doubles: 2^27 + 1. */
+export const SPLIT = 134217729;
 /** Exact a*b - p when |a|,|b| <= 2^995 (split does not overflow) and the error is not below 2^-1074. */
 export function twoProdErr(a: number, b: number, p: number): number {
   let t = SPLIT * a;

@@ -50,8 +50,11 @@ function fmaS(s: CpuState, rd: number, rs1: number, rs2: number, rs3: number, rm
   return 0;
 }
 
-const SAFE = pow2(995); // Dekker's split cannot overflow below this
-const TINY = pow2(-766); // product errors stay >= 2^-872 (normal), so every EFT below is exact
+/** Dekker's split cannot overflow below this (also the bound of the translator's inline fast path, fpu/inline.ts). */
+export const FMA_SAFE = pow2(995);
+/** Product errors stay >= 2^-872 (normal) above this, so every EFT below is exact. */
+export const FMA_TINY = pow2(-766);
+const SAFE = FMA_SAFE, TINY = FMA_TINY;
 
 function fmaD(s: CpuState, rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): number {
   const F = regsD(s);

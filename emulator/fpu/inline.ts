@@ -4,21 +4,23 @@
 // call into the FPU helper (a call with eight arguments that V8 does not inline: about half of
 // the instructions of FP-heavy guests). Everything else — NaNs, infinities, results that may
 // underflow, rounding modes other than RNE, NX not yet accrued — calls the helper, which has the
-// full semantics (arith.ts, misc.ts), on the unchanged registers.
+// full semantics (arith.ts, fma.ts, misc.ts), on the unchanged registers.
 //
 // Why the fast results are exact (RISC-V unprivileged spec, "F" and "D" chapters):
 // - In RNE, JS + - * / and Math.sqrt on doubles are the IEEE 754 binary64 operations.
 // - Singles are computed on their exact double images and rounded once with Math.fround: for
 //   + - * / and sqrt, binary64 has more than 2*24+2 bits, so double rounding is innocuous.
-// - Flags: a finite result means no OF and no NV; |result| >= the smallest normal means no UF
+// - Flags: a finite result means no OF and no NV; |result| > the smallest normal means no UF
 //   (tininess is decided after rounding, with an unbounded exponent: a result rounded up to
 //   exactly the smallest normal may still be tiny, so the test is strict; sums of values in the
 //   subnormal range are exact, so add/sub need no such test); DZ needs a zero divisor, whose
 //   quotient is infinite or NaN.
-//   NX may be raised, so the arithmetic paths require NX to be set already (it is sticky:
-//   programs rarely clear it). Compares raise only NV, and only on NaN operands.
+//   NX may be raised, so these arithmetic paths require NX to be set already (it is sticky:
+//   programs rarely clear it). The fused ops compute their residuals anyway and accrue NX
+//   themselves (see fmaD below). Compares raise only NV, and only on NaN operands.
 
-import { NX } from './bits';
+import { NX, SPLIT } from './bits';
+import { FMA_SAFE, FMA_TINY } from './fma';
 
 /** Registers' storage in generated code: FD (doubles, register r at r), FS (floats, register r at 2r), FR (int32 words). */
 export interface FpInline {
@@ -28,8 +30,8 @@ export interface FpInline {
   ok: string;
   /** Writes the result: the FP register rd, or 0/1 into T2 for compares. */
   write: string;
-  /** Arithmetic: only with NX already set and RNE in effect. Compares need neither. */
-  arith: boolean;
+  /** What the fast path presumes: RNE in effect and NX already accrued, RNE only, or nothing (compares). */
+  needs: 'nx-rne' | 'rne' | 'none';
 }
 
 const MIN_NORMAL_D = '2.2250738585072014e-308';   // 2^-1022
@@ -40,7 +42,9 @@ const BINARY: Record<string, Op> = { add: '+', sub: '-', mul: '*', div: '/' };
 const COMPARE: Record<string, string> = { eq: '===', lt: '<', le: '<=' };
 
 /** The fast path of `name` (an F/D mnemonic) for these register numbers, or undefined when it has none. */
-export function fpInline(name: string, rd: number, rs1: number, rs2: number): FpInline | undefined {
+export function fpInline(name: string, rd: number, rs1: number, rs2: number, rs3 = 0): FpInline | undefined {
+  const f = /^f(n?)m(add|sub)\.d$/.exec(name);
+  if (f) return fmaD(rd, rs1, rs2, rs3, f[1] === 'n', (f[1] === 'n') !== (f[2] === 'sub'));
   const m = /^f(add|sub|mul|div|sqrt|eq|lt|le)\.([sd])$/.exec(name);
   if (!m) return undefined;
   const [, op, fmt] = m;
@@ -56,17 +60,42 @@ export function fpInline(name: string, rd: number, rs1: number, rs2: number): Fp
       compute: `D1 = ${val(rs1)}; D2 = ${val(rs2)};`,
       ok: `${boxed([rs1, rs2])}D1 === D1 && D2 === D2`,
       write: `T2 = D1 ${COMPARE[op]} D2 ? 1 : 0;`,
-      arith: false,
+      needs: 'none',
     };
   }
   if (op === 'sqrt') {
     // sqrt of a non-negative finite value is finite and normal (or an exact zero of its sign).
-    return { compute: `D1 = ${val(rs1)}; D0 = ${round('Math.sqrt(D1)')};`, ok: `${boxed([rs1])}D1 >= 0 && D1 < Infinity`, write: writeFp, arith: true };
+    return { compute: `D1 = ${val(rs1)}; D0 = ${round('Math.sqrt(D1)')};`, ok: `${boxed([rs1])}D1 >= 0 && D1 < Infinity`, write: writeFp, needs: 'nx-rne' };
   }
   const compute = `D0 = ${round(`${val(rs1)} ${BINARY[op]} ${val(rs2)}`)};`;
   const finite = 'D0 - D0 === 0';
   const ok = op === 'add' || op === 'sub' ? finite : `(D1 = Math.abs(D0)) > ${minNormal} && D1 < Infinity`;
-  return { compute, ok: `${boxed([rs1, rs2])}${ok}`, write: writeFp, arith: true };
+  return { compute, ok: `${boxed([rs1, rs2])}${ok}`, write: writeFp, needs: 'nx-rne' };
+}
+
+// fmaD's fast range (fma.ts): every error-free transformation below is exact there.
+const TINY_FMA = String(FMA_TINY), SAFE_FMA = String(FMA_SAFE);
+
+/**
+ * fmadd.d and its sign variants: the fast path of fma.ts's fmaD written out for generated code
+ * (same steps: Dekker's product with twoProdErr, the TwoSums of twoSumErr, one final RN addition;
+ * the proof is there), in RNE only. It keeps the residuals, so NX is accrued here and not
+ * required: matrix code on exact values never sets it. A possible double-rounding tie goes to
+ * the helper, which repairs it.
+ */
+function fmaD(rd: number, rs1: number, rs2: number, rs3: number, negP: boolean, negC: boolean): FpInline {
+  // a D3, b D4, c D5; product ph D6 + pl D7; c + ph = th D8 + ul D9; pl + ul = v D1 + e1 D10;
+  // th + v = r D0 + e2 D2. The exact result is r + e2 + e1, and a nonzero e2 outweighs e1.
+  const compute = `D3 = ${negP ? '-' : ''}FD[${rs1}]; D4 = FD[${rs2}]; D5 = ${negC ? '-' : ''}FD[${rs3}]; D6 = D3 * D4;
+D7 = ${SPLIT} * D3; D8 = D7 - (D7 - D3); D9 = D3 - D8; D7 = ${SPLIT} * D4; D1 = D7 - (D7 - D4); D2 = D4 - D1;
+D7 = ((D8 * D1 - D6) + D8 * D2 + D9 * D1) + D9 * D2;
+D8 = D5 + D6; D9 = D8 - D5; D9 = (D5 - (D8 - D9)) + (D6 - D9);
+D1 = D7 + D9; D11 = D1 - D7; D10 = (D7 - (D1 - D11)) + (D9 - D11);
+D0 = D8 + D1; D2 = D0 - D8; D2 = (D8 - (D0 - D2)) + (D1 - D2);`;
+  const inRange = (v: string): string => `(D11 = Math.abs(${v})) >= ${TINY_FMA} && D11 <= ${SAFE_FMA}`;
+  const ok = `${inRange('D6')} && Math.abs(D3) <= ${SAFE_FMA} && Math.abs(D4) <= ${SAFE_FMA} && (D5 === 0 || ${inRange('D5')})`
+    + ` && (D2 === 0 || (D0 + 2 * D2) - D0 !== 2 * D2) && ${inRange('D0')}`;
+  return { compute, ok, write: `FD[${rd}] = D0; if (D2 !== 0 || D10 !== 0) S.fflags |= ${NX};`, needs: 'rne' };
 }
 
 /** fflags bit that the arithmetic fast paths require to be set already. */

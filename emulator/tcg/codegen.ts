@@ -164,9 +164,9 @@ export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelp
 }
 
 /** Scratch locals of generated code, declared only where used (every declaration costs compile time). */
-const TEMPORARIES = ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'A', 'AH', 'V', 'VH', 'ST', 'D0', 'D1', 'D2', 'PG'];
+const TEMPORARIES = ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'A', 'AH', 'V', 'VH', 'ST', ...Array.from({ length: 12 }, (_, i) => `D${i}`), 'PG'];
 function temporaries(body: string): string[] {
-  const seen = new Set(body.match(/\b(?:T[0-5]|AH?|VH?|ST|D[0-2]|PG)\b/g));
+  const seen = new Set(body.match(/\b(?:T[0-5]|AH?|VH?|ST|D\d+|PG)\b/g));
   return TEMPORARIES.filter((t) => seen.has(t)).map((t) => `${t} = ${t === 'PG' ? 'null' : '0'}`);
 }
 

@@ -79,9 +79,10 @@ export function fpGen(name: string): Gen {
     if (fpUsesRm[name] && i.rm === 7) c.emit(`if (S.frm > 4) ${c.exitHere(TbStatus.ILLEGAL)}`);
     const call = `T2 = ${fn}(S, ${i.rd}, ${i.rs1}, ${i.rs2}, ${i.rs3}, ${i.rm}, ${xl}, ${xh});`;
     // The FPU's inline fast path, where it has one (arithmetic only in RNE, static or dynamic).
-    const fast = fpInline(name, i.rd, i.rs1, i.rs2);
-    if (fast && (!fast.arith || i.rm === 0 || i.rm === 7)) {
-      const pre = fast.arith ? `(S.fflags & ${fpInlineFlag}) !== 0 && ${i.rm === 7 ? 'S.frm === 0 && ' : ''}` : '';
+    const fast = fpInline(name, i.rd, i.rs1, i.rs2, i.rs3);
+    if (fast && (fast.needs === 'none' || i.rm === 0 || i.rm === 7)) {
+      const nx = fast.needs === 'nx-rne' ? `(S.fflags & ${fpInlineFlag}) !== 0 && ` : '';
+      const pre = nx + (fast.needs !== 'none' && i.rm === 7 ? 'S.frm === 0 && ' : '');
       c.emit(`${fast.compute} if (${pre}${fast.ok}) { ${fast.write} } else { ${call} }`);
       // Integer results with a fast path are compares: 0 or 1, high word 0 (as the helper's).
       if (spec.rdFile === 'x') c.set(i.rd, 'T2', '0');
