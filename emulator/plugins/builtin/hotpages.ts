@@ -86,6 +86,7 @@ function pageTable(pageSize: number): PageTable {
   const slotShift = mask > 0 ? Math.log2(pageSize) : 12;
   const counted = mask >= 0
     ? (cpu: number, info: number, vaddr: number): void => {
+      if (firstTouches.length !== 0) enterFirstTouches();
       // A power of two: masking the low word keeps the arithmetic in int32.
       const lo = vaddr >>> 0, off = lo & mask, s = (lo >>> slotShift) & (CACHE_SLOTS - 1);
       const i = (cacheKey[s] === vaddr - off ? cacheIndex[s] : miss(vaddr - off, lo - off, s)) + ((info >>> MEMINFO_STORE_SHIFT) & 1);
@@ -93,6 +94,7 @@ function pageTable(pageSize: number): PageTable {
       cpus[i] |= 1 << cpu;
     }
     : (cpu: number, info: number, vaddr: number): void => {
+      if (firstTouches.length !== 0) enterFirstTouches();
       const page = pageSize > 0 ? vaddr - (vaddr % pageSize) : 0, s = (page >>> 12) & (CACHE_SLOTS - 1);
       const i = (cacheKey[s] === page ? cacheIndex[s] : miss(page, page >>> 0, s)) + ((info >>> MEMINFO_STORE_SHIFT) & 1);
       counts[i]++;
@@ -101,21 +103,32 @@ function pageTable(pageSize: number): PageTable {
 
   const directShift = mask + 1 >= 2 ** DIRECT_MIN_SHIFT ? slotShift : -1;
   const direct = directShift > 0 ? new Float64Array(2 ** (33 - directShift)) : null;
-  /** vCPU 0's first access of one direction to a page: the page gets its entry (first-touch order). */
-  const touched = (vaddr: number): void => {
-    const page = vaddr - (vaddr % pageSize);
-    miss(page, page, (page >>> slotShift) & (CACHE_SLOTS - 1));
+  /**
+   * vCPU 0's first accesses of one direction to a page, in order, not yet given their entry. The
+   * hot path only appends to this list (V8 inlines that as a few instructions; a call into the
+   * hash here would be inlined too, at every access site, and use up the inlining budget of the
+   * translated code). Entries are made before anything else makes one, so the order holds.
+   */
+  let firstTouches: number[] = [];
+  const enterFirstTouches = (): void => {
+    const list = firstTouches;
+    firstTouches = [];
+    for (const vaddr of list) {
+      const page = vaddr - (vaddr % pageSize);
+      miss(page, page, (page >>> slotShift) & (CACHE_SLOTS - 1));
+    }
   };
   const count = direct !== null
     ? (cpu: number, info: number, vaddr: number): void => {
       if (vaddr < 4294967296 && cpu === 0) {
         const i = ((vaddr >>> directShift) << 1) | ((info >>> MEMINFO_STORE_SHIFT) & 1);
-        if (direct[i]++ === 0) touched(vaddr);
+        if (direct[i]++ === 0) firstTouches.push(vaddr);
       } else counted(cpu, info, vaddr);
     }
     : counted;
 
   const entries = (): PageCounters[] => {
+    if (firstTouches.length !== 0) enterFirstTouches();
     const out: PageCounters[] = [];
     for (let e = 0; e < n; e++) {
       const page = addr[e];
