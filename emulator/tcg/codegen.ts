@@ -165,10 +165,10 @@ export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelp
 
 /** Scratch locals of generated code, declared only where used (every declaration costs compile time). */
 const TEMPORARIES = ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'A', 'AH', 'V', 'VH', 'ST', ...Array.from({ length: 12 }, (_, i) => `D${i}`), 'PG'];
-function temporaries(body: string): string[] {
-  const seen = new Set(body.match(/\b(?:T[0-5]|AH?|VH?|ST|D\d+|PG)\b/g));
-  return TEMPORARIES.filter((t) => seen.has(t)).map((t) => `${t} = ${t === 'PG' ? 'null' : '0'}`);
-}
+/** Environment entries, fetched only where used (S and X always: the exit sequence uses them). */
+const ENV_NAMES = ['S', 'X', 'FR', 'FD', 'FS', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU'];
+/** Every temporary and environment name, in one pattern: the body is scanned once (translation time is measurable). */
+const NAMES = /\b(?:T[0-5]|AH?|VH?|ST|D\d+|PG|FR|FD|FS|M|R|W|MV|AR|TIME|TRACE|VCPU)\b/g;
 
 /**
  * Wraps generated lines into a function body: environment and constants fetched once, register
@@ -182,21 +182,24 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   const load = (rs: number[]): string => rs.map((r) => `l${r} = X[${2 * r}]; h${r} = X[${2 * r + 1}];`).join(' ');
   const accs = [...c.accumulators];
   const iflush = accs.map(([target, acc]) => `if (${acc} !== 0) { ${target} += BigInt(${acc}); ${acc} = 0; }`).join(' ');
-  const body = lines.join('\n')
-    .replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
-    .replace(/@RELOAD@/g, load(used))
-    .replace(/@IFLUSH@/g, iflush);
-  // Only what the body mentions is fetched from the environment / TB at entry.
-  const envNames = ['S', 'X', 'FR', 'FD', 'FS', 'M', 'R', 'W', 'MV', 'AR', 'TIME', 'TRACE', 'VCPU']
-    .filter((n) => n === 'S' || n === 'X' || new RegExp(`\\b${n}\\b`).test(body));
-  const env = envNames.map((n) => `${n} = E.${n}`);
+  let body = lines.join('\n');
+  if (body.includes('@')) {
+    body = body.replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
+      .replace(/@RELOAD@/g, load(used))
+      .replace(/@IFLUSH@/g, iflush);
+  }
+  // Only what the body mentions is fetched from the environment / TB at entry, or declared.
+  const seen = new Set(body.match(NAMES));
+  seen.add('S'); seen.add('X');
+  const env = ENV_NAMES.filter((n) => seen.has(n)).map((n) => `${n} = E.${n}`);
+  const temps = TEMPORARIES.filter((t) => seen.has(t)).map((t) => `${t} = ${t === 'PG' ? 'null' : '0'}`);
   const consts = c.consts.map((_, i) => `K${i} = TB.consts[${i}]`);
   const helpers = [...c.helpers].map((h) => `${h} = E.H.${h}`);
   const locals = used.map((r) => `l${r} = X[${2 * r}], h${r} = X[${2 * r + 1}]`);
   return [
     '"use strict";',
     `const ${[...env, ...consts, ...helpers].join(', ')};`,
-    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), ...temporaries(body), 'XS = 0, XPC = 0, XK = 0'].join(', ')};`,
+    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), ...temps, 'XS = 0, XPC = 0, XK = 0'].join(', ')};`,
     'out: {',
     body,
     '}',

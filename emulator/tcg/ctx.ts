@@ -13,6 +13,8 @@ import type { FpHelperFn } from './gen-sys';
 import { TbStatus } from './tb';
 
 const TWO32 = 4294967296;
+/** `lR` as a whole word, per register (made once: translation time is measurable). */
+const LOW_WORD = Array.from({ length: 32 }, (_, r) => new RegExp(`\\bl${r}\\b`));
 
 export class Ctx {
   readonly lines: string[] = [];
@@ -51,7 +53,7 @@ export class Ctx {
     if (rd === 0) return;
     this.used.add(rd); this.dirty.add(rd);
     // Assign directly unless the high half still needs the old low half of rd.
-    if (new RegExp(`\\bl${rd}\\b`).test(hi)) this.emit(`T0 = ${lo}; T1 = ${hi}; l${rd} = T0; h${rd} = T1;`);
+    if (LOW_WORD[rd].test(hi)) this.emit(`T0 = ${lo}; T1 = ${hi}; l${rd} = T0; h${rd} = T1;`);
     else this.emit(`l${rd} = ${lo}; h${rd} = ${hi};`);
   }
 
