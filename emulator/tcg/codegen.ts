@@ -173,8 +173,8 @@ const NAMES = /\b(?:T[0-5]|AH?|VH?|ST|D\d+|PG|FR|FD|FS|M|R|W|MV|AR|TIME|TRACE|VC
 /**
  * Wraps generated lines into a function body: environment and constants fetched once, register
  * locals loaded, placeholders (@WBALL@ every used register, @RELOAD@, @IFLUSH@ inline-op
- * accumulators) filled in now that the whole code is known, and the one exit sequence that
- * writes the dirty registers and accumulators back.
+ * accumulators, @RFLUSH@ region run counters) filled in now that the whole code is known, and
+ * the one exit sequence that writes the dirty registers, accumulators and counters back.
  */
 export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   const used = [...c.used].sort((a, b) => a - b), dirty = [...c.dirty].sort((a, b) => a - b);
@@ -182,11 +182,14 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   const load = (rs: number[]): string => rs.map((r) => `l${r} = X[${2 * r}]; h${r} = X[${2 * r + 1}];`).join(' ');
   const accs = [...c.accumulators];
   const iflush = accs.map(([target, acc]) => `if (${acc} !== 0) { ${target} += BigInt(${acc}); ${acc} = 0; }`).join(' ');
+  // Only counters that ran: a region with many members is often left after a few of them.
+  const rflush = c.runCounters.map((tb, i) => `if (C${i} !== 0) { ${tb}.execCount += C${i}; C${i} = 0; }`).join(' ');
   let body = lines.join('\n');
   if (body.includes('@')) {
     body = body.replace(/@WBALL@/g, store(used) + (used.length ? ' ' : ''))
       .replace(/@RELOAD@/g, load(used))
-      .replace(/@IFLUSH@/g, iflush);
+      .replace(/@IFLUSH@/g, iflush)
+      .replace(/@RFLUSH@/g, rflush);
   }
   // Only what the body mentions is fetched from the environment / TB at entry, or declared.
   const seen = new Set(body.match(NAMES));
@@ -199,12 +202,12 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
   return [
     '"use strict";',
     `const ${[...env, ...consts, ...helpers].join(', ')};`,
-    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), ...temps, 'XS = 0, XPC = 0, XK = 0'].join(', ')};`,
+    `let ${[...locals, ...extraLets, ...accs.map(([, acc]) => `${acc} = 0`), ...c.runCounters.map((_, i) => `C${i} = 0`), ...temps, 'XS = 0, XPC = 0, XK = 0'].join(', ')};`,
     'out: {',
     body,
     '}',
     // Direct memory callbacks leave their "running" marker set until here (DirectMemCallback).
-    `${store(dirty)} ${iflush} ${c.directCalls ? 'MV.info = -1; ' : ''}S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
+    `${store(dirty)} ${iflush} ${rflush} ${c.directCalls ? 'MV.info = -1; ' : ''}S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
   ].join('\n');
 }
 

@@ -91,6 +91,21 @@ export class Ctx {
     this.flushInline();
     this.emit(`${target} ${op === 'add' ? '+=' : '='} ${imm}n;`);
   }
+  /**
+   * In a region, member i counts its runs in local Ci (a register increment; `TB.execCount++` on
+   * every run cost 7-15% of integer benchmarks), added to the TB's execCount at every exit and
+   * before wrapped callbacks (which may leave by exception: set_pc). Direct memory callbacks
+   * skip that flush, which would cost more than their call: if one ends the guest (PluginExit),
+   * the counts of that region run are lost. Entry i is that TB's constant (`Kn`).
+   */
+  readonly runCounters: string[] = [];
+  /** Code counting one run of a region member TB. */
+  countRun(tb: unknown): string {
+    const i = this.runCounters.length;
+    this.runCounters.push(this.konst(tb));
+    return `C${i} = C${i} + 1 | 0;`;
+  }
+
   /** Placeholder for writing every accumulator to its scoreboard (filled in by codegen.assemble). */
   flushInline(): void { if (this.accumulators.size) this.emit('@IFLUSH@'); }
 
@@ -122,8 +137,9 @@ export class Ctx {
   flush(pc: number): void { this.emit(`@WBALL@ S.pc = ${num(pc)};`); }
 
   /** Before any plugin callback: scoreboards up to date (and registers, if the flags say so). */
-  beforeCallback(regs: boolean, pc: number): void {
+  beforeCallback(regs: boolean, pc: number, direct = false): void {
     this.flushInline();
+    if (!direct && this.runCounters.length) this.emit('@RFLUSH@');
     if (regs) this.flush(pc);
   }
   /** Reloads register locals after a callback that may have written registers. */

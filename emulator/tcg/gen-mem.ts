@@ -78,8 +78,8 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
     if (!(cb.rw & rw)) continue;
     // The high word only matters for 8-byte values (memValue reads it for those alone).
     if (first) { c.emit(`MV.lo = ${vlo};${sizeShift === 3 ? ` MV.hi = ${vhi};` : ''}`); first = false; }
-    c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc);
     const d = complete ? cb.direct : undefined;
+    c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc, d !== undefined);
     if (d) {
       c.directCalls = true;
       c.emit(`MV.info = ${info}; ${c.konst(d.call)}(${c.vcpu}, ${info}, ${va}, ${c.konst(cb.userdata)});`);

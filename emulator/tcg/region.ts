@@ -83,7 +83,7 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
     c.emit(`case ${i}: {`);
     // A plugin callback may ask for work at a TB boundary (uninstall, reset): leave for it then.
     c.emit(`if (N + ${len} > BUDGET || N >= SOFT${callsPlugins(tb.instrumentation) ? ' || E.attn !== 0' : ''}) break;`);
-    c.emit(`${c.konst(tb)}.execCount++;`);
+    c.emit(c.countRun(tb));
     c.setsSmc = false;
     const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));
     if (next !== undefined) {
