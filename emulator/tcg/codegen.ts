@@ -139,11 +139,12 @@ export function callsPlugins(ins: TbInstrumentation | undefined): boolean {
   return !!ins && (ins.exec.length > 0 || ins.insns.some((i) => i.exec.length > 0 || i.mem.length > 0));
 }
 
-/** Builds the source of one TB's function. */
-export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelperFn>>, vcpu = 0): GeneratedTb {
+/** Builds the source of one TB's function; `hot`: with the inline fast paths worth it only in code that runs often (Ctx.hot). */
+export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelperFn>>, vcpu = 0, hot = false): GeneratedTb {
   const c = new Ctx();
   c.fp = fp;
   c.vcpu = vcpu;
+  c.hot = hot;
   c.emit('TB.execCount++;');
   if (tb.flags & TbFlags.EXEC_TRACE) c.emit('TRACE(TB);');
   if (tb.trap) {

@@ -117,6 +117,12 @@ export class Ctx {
    * translated code set SMC so the region stops chaining into possibly stale code.
    */
   region = false;
+  /**
+   * Code that runs often (regions, or on request): worth the inline fast paths that make its
+   * source several times longer. Most TBs run a few times, and V8's compile time grows with the
+   * source (see fpu/inline.ts).
+   */
+  hot = false;
   /** Set when the code generated since it was last cleared can set SMC (a region store's slow path). */
   setsSmc = false;
 

@@ -79,7 +79,7 @@ export function fpGen(name: string): Gen {
     if (fpUsesRm[name] && i.rm === 7) c.emit(`if (S.frm > 4) ${c.exitHere(TbStatus.ILLEGAL)}`);
     const call = `T2 = ${fn}(S, ${i.rd}, ${i.rs1}, ${i.rs2}, ${i.rs3}, ${i.rm}, ${xl}, ${xh});`;
     // The FPU's inline fast path, where it has one (arithmetic only in RNE, static or dynamic).
-    const fast = fpInline(name, i.rd, i.rs1, i.rs2, i.rs3);
+    const fast = c.hot ? fpInline(name, i.rd, i.rs1, i.rs2, i.rs3) : undefined;
     if (fast && (fast.needs === 'none' || i.rm === 0 || i.rm === 7)) {
       const nx = fast.needs === 'nx-rne' ? `(S.fflags & ${fpInlineFlag}) !== 0 && ` : '';
       const pre = nx + (fast.needs !== 'none' && i.rm === 7 ? 'S.frm === 0 && ' : '');

@@ -74,6 +74,7 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
   c.fp = fp;
   c.vcpu = vcpu;
   c.region = true;
+  c.hot = true;
   const index = new Map(members.map((tb, i) => [tb.pc, i]));
   const goTo = (pc: number): string => `pc = ${num(pc)}; t = ${index.get(pc) ?? -1};`;
   c.emit('for (;;) {');
