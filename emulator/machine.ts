@@ -16,6 +16,7 @@ import { TbFlags, TbStatus, TranslationBlock } from './tcg/tb';
 import { formBlock, MAX_TB_INSNS, type FormedBlock } from './tcg/translate';
 import { generateRegion, Region, REGION_MAX_INSNS, REGION_MAX_SOURCE, REGION_MAX_TBS, successors } from './tcg/region';
 import { hasCallbacks } from './tcg/codegen';
+import { clearAttention, raiseAttention } from './tcg/attention';
 import { fpHelpers } from './tcg/fp-link';
 
 export interface MachineOptions {
@@ -115,13 +116,14 @@ export class Machine {
   removeBreakpoint(pc: number): void { this.breakpoints.delete(pc); }
 
   /** Makes run() return {kind:'pause'} at the next TB boundary. */
-  requestPause(): void { this.pauseRequested = true; this.env.attn = 1; }
+  requestPause(): void { this.pauseRequested = true; this.env.attn = 1; raiseAttention(); }
 
   /** Leaves generated code at the next TB boundary and runs `work` there (plugins' requestExit). */
   requestExit(work?: () => void): void {
     if (work) this.pendingWork.push(work);
     this.exitRequested = true;
     this.env.attn = 1;
+    raiseAttention();
   }
 
   invalidateRange(addr: number, len: number): void {
@@ -220,9 +222,10 @@ export class Machine {
     for (;;) {
       if (env.attn !== 0) {
         env.attn = 0;
+        clearAttention();
         const r = this.serviceRequests();
         if (r) return r;
-      }
+      } else if (globalThis.__tbscopeAttention !== 0) clearAttention();   // raised for another Machine
       const pc = cpu.pc;
       if (bps.size !== 0 && !resuming && bps.has(pc)) return { kind: 'breakpoint', pc };
       resuming = false;

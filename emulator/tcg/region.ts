@@ -9,6 +9,7 @@
 // attention requests.
 
 import { ISA } from '../isa/table';
+import { ATTENTION } from './attention';
 import { Ctx, num } from './ctx';
 import { assemble, callsPlugins, effectiveInstrumentation, emitTbBody } from './codegen';
 import type { FpHelperFn } from './gen-sys';
@@ -83,7 +84,7 @@ export function generateRegion(members: readonly TranslationBlock[], fp: Readonl
     const len = tb.insns.length;
     c.emit(`case ${i}: {`);
     // A plugin callback may ask for work at a TB boundary (uninstall, reset): leave for it then.
-    c.emit(`if (N + ${len} > BUDGET || N >= SOFT${callsPlugins(tb.instrumentation) ? ' || E.attn !== 0' : ''}) break;`);
+    c.emit(`if (N + ${len} > BUDGET || N >= SOFT${callsPlugins(tb.instrumentation) ? ` || ${ATTENTION} !== 0` : ''}) break;`);
     c.emit(c.countRun(tb));
     c.setsSmc = false;
     const next = emitTbBody(c, tb.pc, tb.insns, effectiveInstrumentation(tb.instrumentation));

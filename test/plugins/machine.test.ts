@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
-import { PluginManager } from '../../emulator/plugins/core';
+import { PluginExit, PluginManager } from '../../emulator/plugins/core';
 import { installModule, loadBuiltin } from '../../emulator/plugins/loader';
 import { codeSpan } from '../../emulator/plugins/machine-binding';
 import { PF_R, PF_W, PF_X, PT_LOAD } from '../../emulator/elf/elf';
@@ -153,6 +153,28 @@ describe('plugins: on the Machine', function () {
       assert.equal(reads, after);
       assert.equal(writesAfter, 0, 'the unloaded plugin\'s write callback ran after the throw');
     }
+  });
+
+  it('uninstall asked for by a memory callback takes effect at the next TB boundary, inside regions as per TB', () => {
+    // A guest long enough for regions; the request comes from a direct (NO_REGS) callback.
+    const prog = resolve(ROOT, 'bench/bin/crc-sieve');
+    const calls = (regions: boolean) => {
+      let n = 0, uninstalled = false;
+      const r = run(prog, mgr => plugin(mgr, api => api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+        for (let i = 0; i < api.tbNInsns(tb); i++) {
+          api.registerVcpuMemCb(api.tbGetInsn(tb, i), () => {
+            // The guest then ends (PluginExit), so the rest of the run costs the test no time.
+            if (++n === 3_000_000) api.uninstall(api.id, () => { uninstalled = true; throw new PluginExit(7); });
+          }, CbFlags.NO_REGS, MemRW.RW);
+        }
+      })), { regions });
+      assert.equal(r.status, 7);
+      assert.ok(uninstalled);
+      return { n, regionsBuilt: r.regionsBuilt };
+    };
+    const perTb = calls(false), inRegions = calls(true);
+    assert.ok(inRegions.regionsBuilt > 0, 'no region was built');
+    assert.equal(inRegions.n, perTb.n, 'callbacks after the request differ: a region ran on past the TB boundary');
   });
 
   it('conditional RW_REGS_PC callbacks run inside regions: set_pc there loses and repeats no instruction', function () {
