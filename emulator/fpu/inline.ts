@@ -19,20 +19,24 @@
 //   programs rarely clear it). The fused ops compute their residuals anyway and accrue NX
 //   themselves (see fmaD below). Compares raise only NV, and only on NaN operands.
 
-import { NX, SPLIT } from './bits';
+import { DYN, NX, RNE, SPLIT } from './bits';
 import { FMA_SAFE, FMA_TINY } from './fma';
 
-/** Registers' storage in generated code: FD (doubles, register r at r), FS (floats, register r at 2r), FR (int32 words). */
+/**
+ * Registers' storage in generated code: FD (doubles, register r at r), FS (floats, register r at
+ * 2r), FR (int32 words); S is the CpuState (fflags, frm).
+ */
 export interface FpInline {
-  /** Statements computing the candidate result into D0 (D1, D2 are scratch). */
+  /** Statements computing the candidate result into D0 (D1 … D11 are scratch). */
   compute: string;
   /** When this holds, D0 and the flags already accrued are the instruction's exact outcome. */
   ok: string;
   /** Writes the result: the FP register rd, or 0/1 into T2 for compares. */
   write: string;
-  /** What the fast path presumes: RNE in effect and NX already accrued, RNE only, or nothing (compares). */
-  needs: 'nx-rne' | 'rne' | 'none';
 }
+
+/** What a fast path presumes, beyond its own test: RNE in effect and NX accrued, RNE only, or nothing (compares). */
+type Needs = 'nx-rne' | 'rne' | 'none';
 
 const MIN_NORMAL_D = '2.2250738585072014e-308';   // 2^-1022
 const MIN_NORMAL_S = '1.1754943508222875e-38';    // 2^-126
@@ -41,10 +45,24 @@ type Op = '+' | '-' | '*' | '/';
 const BINARY: Record<string, Op> = { add: '+', sub: '-', mul: '*', div: '/' };
 const COMPARE: Record<string, string> = { eq: '===', lt: '<', le: '<=' };
 
-/** The fast path of `name` (an F/D mnemonic) for these register numbers, or undefined when it has none. */
-export function fpInline(name: string, rd: number, rs1: number, rs2: number, rs3 = 0): FpInline | undefined {
+/**
+ * The fast path of an F/D instruction (mnemonic, register numbers, rm field), with every
+ * condition it needs in `ok`; undefined when it has none (other instructions, static rounding
+ * modes other than RNE).
+ */
+export function fpInline(name: string, rd: number, rs1: number, rs2: number, rs3: number, rm: number): FpInline | undefined {
+  const fast = candidate(name, rd, rs1, rs2, rs3);
+  if (!fast) return undefined;
+  const [path, needs] = fast;
+  if (needs === 'none') return path;
+  if (rm !== RNE && rm !== DYN) return undefined;
+  const pre = (needs === 'nx-rne' ? `(S.fflags & ${NX}) !== 0 && ` : '') + (rm === DYN ? 'S.frm === 0 && ' : '');
+  return { ...path, ok: pre + path.ok };
+}
+
+function candidate(name: string, rd: number, rs1: number, rs2: number, rs3: number): [FpInline, Needs] | undefined {
   const f = /^f(n?)m(add|sub)\.d$/.exec(name);
-  if (f) return fmaD(rd, rs1, rs2, rs3, f[1] === 'n', (f[1] === 'n') !== (f[2] === 'sub'));
+  if (f) return [fmaD(rd, rs1, rs2, rs3, f[1] === 'n', (f[1] === 'n') !== (f[2] === 'sub')), 'rne'];
   const m = /^f(add|sub|mul|div|sqrt|eq|lt|le)\.([sd])$/.exec(name);
   if (!m) return undefined;
   const [, op, fmt] = m;
@@ -56,21 +74,20 @@ export function fpInline(name: string, rd: number, rs1: number, rs2: number, rs3
   const writeFp = single ? `FS[${2 * rd}] = D0; FR[${2 * rd + 1}] = -1;` : `FD[${rd}] = D0;`;
   const minNormal = single ? MIN_NORMAL_S : MIN_NORMAL_D;
   if (op in COMPARE) {
-    return {
+    return [{
       compute: `D1 = ${val(rs1)}; D2 = ${val(rs2)};`,
       ok: `${boxed([rs1, rs2])}D1 === D1 && D2 === D2`,
       write: `T2 = D1 ${COMPARE[op]} D2 ? 1 : 0;`,
-      needs: 'none',
-    };
+    }, 'none'];
   }
   if (op === 'sqrt') {
     // sqrt of a non-negative finite value is finite and normal (or an exact zero of its sign).
-    return { compute: `D1 = ${val(rs1)}; D0 = ${round('Math.sqrt(D1)')};`, ok: `${boxed([rs1])}D1 >= 0 && D1 < Infinity`, write: writeFp, needs: 'nx-rne' };
+    return [{ compute: `D1 = ${val(rs1)}; D0 = ${round('Math.sqrt(D1)')};`, ok: `${boxed([rs1])}D1 >= 0 && D1 < Infinity`, write: writeFp }, 'nx-rne'];
   }
   const compute = `D0 = ${round(`${val(rs1)} ${BINARY[op]} ${val(rs2)}`)};`;
   const finite = 'D0 - D0 === 0';
   const ok = op === 'add' || op === 'sub' ? finite : `(D1 = Math.abs(D0)) > ${minNormal} && D1 < Infinity`;
-  return { compute, ok: `${boxed([rs1, rs2])}${ok}`, write: writeFp, needs: 'nx-rne' };
+  return [{ compute, ok: `${boxed([rs1, rs2])}${ok}`, write: writeFp }, 'nx-rne'];
 }
 
 // fmaD's fast range (fma.ts): every error-free transformation below is exact there.
@@ -95,8 +112,6 @@ D0 = D8 + D1; D2 = D0 - D8; D2 = (D8 - (D0 - D2)) + (D1 - D2);`;
   const inRange = (v: string): string => `(D11 = Math.abs(${v})) >= ${TINY_FMA} && D11 <= ${SAFE_FMA}`;
   const ok = `${inRange('D6')} && Math.abs(D3) <= ${SAFE_FMA} && Math.abs(D4) <= ${SAFE_FMA} && (D5 === 0 || ${inRange('D5')})`
     + ` && (D2 === 0 || (D0 + 2 * D2) - D0 !== 2 * D2) && ${inRange('D0')}`;
-  return { compute, ok, write: `FD[${rd}] = D0; if (D2 !== 0 || D10 !== 0) S.fflags |= ${NX};`, needs: 'rne' };
+  return { compute, ok, write: `FD[${rd}] = D0; if (D2 !== 0 || D10 !== 0) S.fflags |= ${NX};` };
 }
 
-/** fflags bit that the arithmetic fast paths require to be set already. */
-export const INLINE_NEEDS_FLAG = NX;

@@ -3,10 +3,8 @@
 // so the translator's dependency on the FPU module is these imports.
 
 import { FP_HELPERS, FP_USES_RM } from '../fpu/index';
-import { INLINE_NEEDS_FLAG } from '../fpu/inline';
 import type { FpHelperFn } from './gen-sys';
 
 export const fpHelpers = FP_HELPERS as unknown as Readonly<Record<string, FpHelperFn>>;
 export const fpUsesRm = FP_USES_RM as Readonly<Record<string, boolean>>;
 export { fpInline } from '../fpu/inline';
-export const fpInlineFlag = INLINE_NEEDS_FLAG;

@@ -6,7 +6,7 @@
 import { ISA, type Mnemonic } from '../isa/table';
 import { Ctx, num } from './ctx';
 import type { Gen } from './gen-int';
-import { fpInline, fpInlineFlag, fpUsesRm } from './fp-link';
+import { fpInline, fpUsesRm } from './fp-link';
 import { TbStatus } from './tb';
 
 const CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
@@ -78,12 +78,10 @@ export function fpGen(name: string): Gen {
     // fpRmValid (emulator/fpu) inlined: static rm 5/6 never decode, so only rm = 7 needs a run-time check.
     if (fpUsesRm[name] && i.rm === 7) c.emit(`if (S.frm > 4) ${c.exitHere(TbStatus.ILLEGAL)}`);
     const call = `T2 = ${fn}(S, ${i.rd}, ${i.rs1}, ${i.rs2}, ${i.rs3}, ${i.rm}, ${xl}, ${xh});`;
-    // The FPU's inline fast path, where it has one (arithmetic only in RNE, static or dynamic).
-    const fast = c.hot ? fpInline(name, i.rd, i.rs1, i.rs2, i.rs3) : undefined;
-    if (fast && (fast.needs === 'none' || i.rm === 0 || i.rm === 7)) {
-      const nx = fast.needs === 'nx-rne' ? `(S.fflags & ${fpInlineFlag}) !== 0 && ` : '';
-      const pre = nx + (fast.needs !== 'none' && i.rm === 7 ? 'S.frm === 0 && ' : '');
-      c.emit(`${fast.compute} if (${pre}${fast.ok}) { ${fast.write} } else { ${call} }`);
+    // In hot code, the FPU's inline fast path where it has one; the helper decides the rest.
+    const fast = c.hot ? fpInline(name, i.rd, i.rs1, i.rs2, i.rs3, i.rm) : undefined;
+    if (fast) {
+      c.emit(`${fast.compute} if (${fast.ok}) { ${fast.write} } else { ${call} }`);
       // Integer results with a fast path are compares: 0 or 1, high word 0 (as the helper's).
       if (spec.rdFile === 'x') c.set(i.rd, 'T2', '0');
       return;
