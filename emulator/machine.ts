@@ -14,7 +14,7 @@ import type { FpHelperFn } from './tcg/gen-sys';
 import type { MemValueSlot, TranslateHook } from './tcg/instrument';
 import { TbFlags, TbStatus, TranslationBlock } from './tcg/tb';
 import { formBlock, MAX_TB_INSNS, type FormedBlock } from './tcg/translate';
-import { generateRegion, Region, REGION_MAX_INSNS, REGION_MAX_SOURCE, REGION_MAX_TBS, successors } from './tcg/region';
+import { generateRegion, Region, regionMembers } from './tcg/region';
 import { hasCallbacks } from './tcg/codegen';
 import { clearAttention, raiseAttention } from './tcg/attention';
 import { fpHelpers } from './tcg/fp-link';
@@ -262,34 +262,15 @@ export class Machine {
   }
 
   /**
-   * Groups `hot` and the translated TBs reachable from it through static successors (that have
-   * run, share its flavour, call no plugin callbacks and start at no breakpoint) into a region.
+   * Groups `hot` and the warm TBs reachable from it through static successors (that share its
+   * flavour, call no plugin callbacks through wrappers and start at no breakpoint) into a region.
    */
   private buildRegion(hot: TranslationBlock): void {
     // One attempt per TB: a TB that cannot head a region (callbacks, breakpoint …) is not retried.
     hot.noRegion = true;
-    const members: TranslationBlock[] = [];
-    const seen = new Set<number>();
-    const queue = [hot];
-    let insns = 0, source = 0;
-    while (queue.length && members.length < REGION_MAX_TBS) {
-      const tb = queue.shift()!;
-      if (seen.has(tb.pc)) continue;
-      seen.add(tb.pc);
-      if (!tb.valid || tb.trap || tb.flags !== hot.flags || hasCallbacks(tb.instrumentation) || this.breakpoints.has(tb.pc)) continue;
-      // TBs already run through a region are left to it (jumped to through the run loop), so
-      // hot loop code is not compiled again into every region that can reach it.
-      if (tb !== hot && tb.region !== null) continue;
-      if (insns + tb.insns.length > REGION_MAX_INSNS || source + tb.source.length > REGION_MAX_SOURCE) continue;
-      members.push(tb);
-      insns += tb.insns.length;
-      source += tb.source.length;
-      for (const pc of successors(tb)) {
-        const next = this.cache.get(pc, hot.flags);
-        if (next && next.execCount > 0 && !seen.has(pc)) queue.push(next);
-      }
-    }
-    if (members.length === 0 || members[0] !== hot) return;
+    const members = regionMembers(hot, (pc) => this.cache.get(pc, hot.flags), (tb) =>
+      tb.valid && !tb.trap && tb.flags === hot.flags && !hasCallbacks(tb.instrumentation) && !this.breakpoints.has(tb.pc));
+    if (!members) return;
     hot.noRegion = false;
     const r = new Region(members);
     const gen = generateRegion(members, this.env.fp, this.cpu.index);

@@ -59,6 +59,48 @@ export function successors(tb: TranslationBlock): number[] {
 }
 
 /**
+ * Successors that ran less than 1/32 as often as the TB a region is built for stay out of it: a
+ * return's observed targets include startup code run once, and such TBs took up to two thirds of
+ * a region's size (bench/bin/matrix-sort with hotpages), leaving no room for its hot code.
+ */
+export const REGION_WARM_SHIFT = 5;
+
+/**
+ * A region's members: `hot` and the TBs reachable from it through successors(), hottest first
+ * (the one run most often among those reachable from the members so far), within the size bounds,
+ * so the bounds leave out the coldest code rather than whatever a breadth-first walk reaches
+ * last. Each is eligible, warm, and in no other region: TBs already run through a region are left
+ * to it (jumped to through the run loop), so hot loop code is not compiled again into every region
+ * that can reach it. Undefined when `hot` itself cannot head a region.
+ */
+export function regionMembers(
+  hot: TranslationBlock,
+  get: (pc: number) => TranslationBlock | undefined,
+  eligible: (tb: TranslationBlock) => boolean,
+): TranslationBlock[] | undefined {
+  const members: TranslationBlock[] = [];
+  const seen = new Set<number>([hot.pc]);
+  let insns = 0, source = 0;
+  const warm = Math.max(1, hot.execCount >> REGION_WARM_SHIFT);
+  const candidates = [hot];
+  while (candidates.length && members.length < REGION_MAX_TBS) {
+    let best = 0;
+    for (let i = 1; i < candidates.length; i++) if (candidates[i].execCount > candidates[best].execCount) best = i;
+    const tb = candidates.splice(best, 1)[0];
+    if (!eligible(tb) || (tb !== hot && tb.region !== null)) continue;
+    if (insns + tb.insns.length > REGION_MAX_INSNS || source + tb.source.length > REGION_MAX_SOURCE) continue;
+    members.push(tb);
+    insns += tb.insns.length;
+    source += tb.source.length;
+    for (const pc of successors(tb)) {
+      const next = get(pc);
+      if (next && next.execCount >= warm && !seen.has(pc)) { seen.add(pc); candidates.push(next); }
+    }
+  }
+  return members[0] === hot ? members : undefined;
+}
+
+/**
  * Region function source: entered with cpu.pc at a member's start; N counts the instructions
  * retired in this run; BUDGET (from the run loop) bounds N so run({maxInsns}) stays exact, and
  * SOFT stops it at the first TB boundary past a soft budget (run({atBlockBoundary})).
