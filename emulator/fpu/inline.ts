@@ -61,8 +61,11 @@ export function fpInline(name: string, rd: number, rs1: number, rs2: number, rs3
 }
 
 function candidate(name: string, rd: number, rs1: number, rs2: number, rs3: number): [FpInline, Needs] | undefined {
-  const f = /^f(n?)m(add|sub)\.d$/.exec(name);
-  if (f) return [fmaD(rd, rs1, rs2, rs3, f[1] === 'n', (f[1] === 'n') !== (f[2] === 'sub')), 'rne'];
+  const f = /^f(n?)m(add|sub)\.([sd])$/.exec(name);
+  if (f) {
+    const negP = f[1] === 'n', negC = (f[1] === 'n') !== (f[2] === 'sub');
+    return [f[3] === 'd' ? fmaD(rd, rs1, rs2, rs3, negP, negC) : fmaS(rd, rs1, rs2, rs3, negP, negC), 'rne'];
+  }
   const m = /^f(add|sub|mul|div|sqrt|eq|lt|le)\.([sd])$/.exec(name);
   if (!m) return undefined;
   const [, op, fmt] = m;
@@ -88,6 +91,24 @@ function candidate(name: string, rd: number, rs1: number, rs2: number, rs3: numb
   const finite = 'D0 - D0 === 0';
   const ok = op === 'add' || op === 'sub' ? finite : `(D1 = Math.abs(D0)) > ${minNormal} && D1 < Infinity`;
   return [{ compute, ok: `${boxed([rs1, rs2])}${ok}`, write: writeFp }, 'nx-rne'];
+}
+
+/**
+ * fmadd.s and its sign variants, as fma.ts's fmaS and finishS compute them in RNE: the product of
+ * two singles is exact in double, one double addition with its TwoSum residual, then Math.fround.
+ * That rounds correctly unless the double sum is a binary32 midpoint and the residual is not zero
+ * (the residual decides the tie): such a sum d, rounded to f, is the one whose mirror 2d - f is a
+ * binary32 value too (it is the other neighbour; otherwise it lies strictly between f and a
+ * neighbour, and 2d - f is computed exactly since d and f are within an ulp of f). Those go to
+ * the helper. NX is accrued here, as in fmaD.
+ */
+function fmaS(rd: number, rs1: number, rs2: number, rs3: number, negP: boolean, negC: boolean): FpInline {
+  // product D3, addend D5, double sum D6 with residual D2, result D0.
+  const compute = `D3 = ${negP ? '-' : ''}FS[${2 * rs1}] * FS[${2 * rs2}]; D5 = ${negC ? '-' : ''}FS[${2 * rs3}]; D6 = D3 + D5;
+D9 = D6 - D3; D2 = (D3 - (D6 - D9)) + (D5 - D9); D0 = Math.fround(D6);`;
+  const boxed = [rs1, rs2, rs3].map((r) => `FR[${2 * r + 1}] === -1 && `).join('');
+  const ok = `${boxed}(D11 = Math.abs(D0)) > ${MIN_NORMAL_S} && D11 < Infinity && (D0 === D6 || D2 === 0 || Math.fround(D4 = 2 * D6 - D0) !== D4)`;
+  return { compute, ok, write: `FS[${2 * rd}] = D0; FR[${2 * rd + 1}] = -1; if (D0 !== D6 || D2 !== 0) S.fflags |= ${NX};` };
 }
 
 // fmaD's fast range (fma.ts): every error-free transformation below is exact there.

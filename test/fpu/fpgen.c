@@ -133,6 +133,12 @@ static const uint64_t gridD[] = {
 };
 /* Fused-op edge operands: products that land just below the min normal, combined with tiny addends. */
 static const uint64_t edgeS[] = { BOX(0x3f7ff800), BOX(0x00800400), BOX(0xbf7ff800), BOX(0x00000001), BOX(0x80000001), BOX(0x00800000), BOX(0) };
+/* Single fused ops whose a*b + c, rounded to double, is a binary32 midpoint with a residual below
+ * and above it: rounding that double to binary32 (ties to even) gives the wrong neighbour. */
+static const uint64_t midS[][3] = {
+  { BOX(0x39800001), BOX(0x397ffffe), BOX(0x3f800001) },   /* 2^-24 - 2^-70 + (1 + 2^-23) */
+  { BOX(0x39800800), BOX(0x397ff001), BOX(0x3f800002) },   /* 2^-24 + 2^-60 + (1 + 2^-22) */
+};
 static const uint64_t edgeD[] = { 0x3feffffffc000000ull, 0x0010000002000000ull, 0xbfeffffffc000000ull, 1, 0x8000000000000001ull,
   0x0010000000000000ull, 0 };
 static const uint64_t gridI[] = {
@@ -234,6 +240,7 @@ int main(int argc, char **argv) {
       const uint64_t *e = in->prec == S_ ? edgeS : edgeD;
       size_t ne = in->prec == S_ ? COUNT(edgeS) : COUNT(edgeD);
       for (size_t i = 0; i < ne; i++) for (size_t j = 0; j < ne; j++) for (size_t l = 0; l < ne; l++) emit(in, e[i], e[j], e[l]);
+      if (in->prec == S_) for (size_t i = 0; i < COUNT(midS); i++) emit(in, midS[i][0], midS[i][1], midS[i][2]);
     }
     for (int t = 0; t < nrand; t++) {
       uint64_t a = rnd(), b = rnd(), c = rnd();
