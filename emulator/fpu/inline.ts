@@ -100,14 +100,16 @@ function candidate(name: string, rd: number, rs1: number, rs2: number, rs3: numb
  * (the residual decides the tie): such a sum d, rounded to f, is the one whose mirror 2d - f is a
  * binary32 value too (it is the other neighbour; otherwise it lies strictly between f and a
  * neighbour, and 2d - f is computed exactly since d and f are within an ulp of f). Those go to
- * the helper. NX is accrued here, as in fmaD.
+ * the helper. NX is accrued here, as in fmaD. (The test that is almost always evaluated comes
+ * first in the disjunction: a term V8 has never seen evaluated has no type feedback, and the
+ * first evaluation of one costs the region its optimized code.)
  */
 function fmaS(rd: number, rs1: number, rs2: number, rs3: number, negP: boolean, negC: boolean): FpInline {
   // product D3, addend D5, double sum D6 with residual D2, result D0.
   const compute = `D3 = ${negP ? '-' : ''}FS[${2 * rs1}] * FS[${2 * rs2}]; D5 = ${negC ? '-' : ''}FS[${2 * rs3}]; D6 = D3 + D5;
 D9 = D6 - D3; D2 = (D3 - (D6 - D9)) + (D5 - D9); D0 = Math.fround(D6);`;
   const boxed = [rs1, rs2, rs3].map((r) => `FR[${2 * r + 1}] === -1 && `).join('');
-  const ok = `${boxed}(D11 = Math.abs(D0)) > ${MIN_NORMAL_S} && D11 < Infinity && (D0 === D6 || D2 === 0 || Math.fround(D4 = 2 * D6 - D0) !== D4)`;
+  const ok = `${boxed}(D11 = Math.abs(D0)) > ${MIN_NORMAL_S} && D11 < Infinity && (Math.fround(D4 = 2 * D6 - D0) !== D4 || D0 === D6 || D2 === 0)`;
   return { compute, ok, write: `FS[${2 * rd}] = D0; FR[${2 * rd + 1}] = -1; if (D0 !== D6 || D2 !== 0) S.fflags |= ${NX};` };
 }
 
@@ -132,7 +134,7 @@ D1 = D7 + D9; D11 = D1 - D7; D10 = (D7 - (D1 - D11)) + (D9 - D11);
 D0 = D8 + D1; D2 = D0 - D8; D2 = (D8 - (D0 - D2)) + (D1 - D2);`;
   const inRange = (v: string): string => `(D11 = Math.abs(${v})) >= ${TINY_FMA} && D11 <= ${SAFE_FMA}`;
   const ok = `${inRange('D6')} && Math.abs(D3) <= ${SAFE_FMA} && Math.abs(D4) <= ${SAFE_FMA} && (D5 === 0 || ${inRange('D5')})`
-    + ` && (D2 === 0 || (D0 + 2 * D2) - D0 !== 2 * D2) && ${inRange('D0')}`;
+    + ` && ((D0 + 2 * D2) - D0 !== 2 * D2 || D2 === 0) && ${inRange('D0')}`;
   return { compute, ok, write: `FD[${rd}] = D0; if (D2 !== 0 || D10 !== 0) S.fflags |= ${NX};` };
 }
 

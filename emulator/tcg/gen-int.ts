@@ -74,7 +74,14 @@ function branch(cond: (a: [string, string], b: [string, string]) => string): Gen
   };
 }
 
-const eq64 = (a: [string, string], b: [string, string]): string => `(${a[0]} === ${b[0]} && ${a[1]} === ${b[1]})`;
+/**
+ * 64-bit equality without a short circuit: with `lo === lo' && hi === hi'`, the high words are
+ * compared only once the low words match, typically first when a loop ends. V8 then meets a
+ * compare it has no type feedback for and throws the function's optimized code away (seen in
+ * nbody-mandel: its mandelbrot region ran in on-stack-replacement code from then on).
+ */
+const eq64 = (a: [string, string], b: [string, string]): string =>
+  (b[0] === '0' && b[1] === '0' ? `((${a[0]} | ${a[1]}) === 0)` : `(((${a[0]} ^ ${b[0]}) | (${a[1]} ^ ${b[1]})) === 0)`);
 
 export const INT_GEN: Record<string, Gen> = {
   lui: (c, i) => c.set32(i.rd, String(i.imm | 0)),
