@@ -15,6 +15,20 @@ export function timed(cmd: string, args: string[]): Timed {
   return { seconds, stdout: String(r.stdout), stderr: String(r.stderr), status: r.status };
 }
 
+/**
+ * Best of n runs of each of `a` and `b`, taken in turns (a, b, a, b …): a stretch of time in which
+ * the rest of the machine slows everything down then tends to hit both sides of a comparison.
+ */
+export function bestInTurns(n: number, a: () => Timed, b: () => Timed): [Timed, Timed] {
+  let bestA = a(), bestB = b();
+  for (let i = 1; i < n; i++) {
+    const ta = a(), tb = b();
+    if (ta.seconds < bestA.seconds) bestA = ta;
+    if (tb.seconds < bestB.seconds) bestB = tb;
+  }
+  return [bestA, bestB];
+}
+
 /** Best (shortest) of n runs: the least disturbed by the rest of the machine. */
 export function best(n: number, f: () => Timed): Timed {
   let b = f();

@@ -9,7 +9,8 @@
 // Guest instruction counts come from tbscope's --stats. Every run's stdout and exit status must
 // equal plain qemu-riscv64's, and the plugins' own instruction counts must equal --stats, so a
 // fast-but-wrong emulator cannot post a good figure. Not a test: timings vary with the machine,
-// so the machine's load average is printed with the figures.
+// so the machine's load average is printed with the figures. Each program's runs of the two
+// sides of a ratio alternate (best of N of each), so a slow stretch of the machine hits both.
 //
 //   npm run bench -- [--runs N] [--only NAME[,NAME]] [--sections base,insn,hotpages]
 //                    [--tbscope-arg ARG]... [--oracle liboracle.so] [--json FILE]
@@ -19,7 +20,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseStats, type RunStats } from '../cli/stats';
-import { best, geomean, secs, table, timed, times, type Timed } from './measure';
+import { best, bestInTurns, geomean, secs, table, timed, times, type Timed } from './measure';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bench', 'bin');
@@ -75,14 +76,27 @@ function buildOracle(args: Args, scratch: string): { path?: string; why?: string
 
 interface TbRun { t: Timed; stats?: RunStats; log: string }
 
-/** One tbscope run (best of N) with --stats, extra options, and plugin output into a log file. */
+/** One tbscope run with --stats, extra options, and plugin output into a log file. */
+function tbscopeOnce(args: Args, env: Env, program: string, extra: string[]): () => Timed {
+  return () => {
+    rmSync(tbscopeLog(env), { force: true });
+    return timed(process.execPath, [TBSCOPE, '--stats', ...args.tbscopeArgs, ...(extra.length ? ['-d', 'plugin', '-D', tbscopeLog(env), ...extra] : []), program]);
+  };
+}
+const tbscopeLog = (env: Env): string => join(env.scratch, 'tbscope-plugin.log');
+
+/** The best of a tbscope run's repetitions, with its statistics and the (deterministic) plugin log. */
+function tbscopeResult(env: Env, t: Timed): TbRun {
+  return { t, stats: parseStats(t.stderr), log: existsSync(tbscopeLog(env)) ? readFileSync(tbscopeLog(env), 'latin1') : '' };
+}
+
+/** tbscope runs (best of N), alone or in turns with a run of something it is compared with. */
 function tbscope(args: Args, env: Env, program: string, extra: string[]): TbRun {
-  const log = join(env.scratch, 'tbscope-plugin.log');
-  const t = best(args.runs, () => {
-    rmSync(log, { force: true });
-    return timed(process.execPath, [TBSCOPE, '--stats', ...args.tbscopeArgs, ...(extra.length ? ['-d', 'plugin', '-D', log, ...extra] : []), program]);
-  });
-  return { t, stats: parseStats(t.stderr), log: existsSync(log) ? readFileSync(log, 'latin1') : '' };
+  return tbscopeResult(env, best(args.runs, tbscopeOnce(args, env, program, extra)));
+}
+function tbscopeInTurns(args: Args, env: Env, program: string, extra: string[], other: () => Timed): [TbRun, Timed] {
+  const [t, o] = bestInTurns(args.runs, tbscopeOnce(args, env, program, extra), other);
+  return [tbscopeResult(env, t), o];
 }
 
 /** Why a run's result is not comparable ('' when it is): failed, or different output from plain QEMU. */
@@ -102,10 +116,11 @@ function measure(p: string, args: Args, env: Env): ProgramResult {
   const path = join(BIN, p);
   const notes: string[] = [];
   const note = (s: string) => { if (s) notes.push(s); };
-  const base = tbscope(args, env, path, []);
+  const [base, q] = env.haveQemu
+    ? tbscopeInTurns(args, env, path, [], () => timed(QEMU, [path]))
+    : [tbscope(args, env, path, []), undefined];
   note(check(base, undefined, 'tbscope'));
   const insns = base.stats?.guestInsns ?? NaN;
-  const q = env.haveQemu ? best(args.runs, () => timed(QEMU, [path])) : undefined;
   if (base.stats) note(check(base, q, 'tbscope'));
   const res: ProgramResult = {
     program: p, insns, tbscopeS: base.stats ? base.t.seconds : NaN, qemuS: q?.seconds ?? NaN, baseRatio: NaN,
@@ -122,11 +137,11 @@ function measure(p: string, args: Args, env: Env): ProgramResult {
     if (!bad) { res.insnS = r.t.seconds; res.insnRatio = res.insnS / res.tbscopeS; }
   }
   if (args.sections.has('hotpages') && env.oracle) {
-    const r = tbscope(args, env, path, ['-plugin', 'hotpages']);
+    const qlog = join(env.scratch, 'oracle.log');
+    const [r, o] = tbscopeInTurns(args, env, path, ['-plugin', 'hotpages'],
+      () => { rmSync(qlog, { force: true }); return timed(QEMU, ['-plugin', env.oracle!, '-d', 'plugin', '-D', qlog, path]); });
     const bad = check(r, reference, 'hotpages');
     note(bad || (/^Addr, RCPUs, Reads, WCPUs, Writes$/m.test(r.log) ? '' : 'hotpages NO REPORT'));
-    const qlog = join(env.scratch, 'oracle.log');
-    const o = best(args.runs, () => { rmSync(qlog, { force: true }); return timed(QEMU, ['-plugin', env.oracle!, '-d', 'plugin', '-D', qlog, path]); });
     const qbad = check(o, q, 'qemu+oracle');
     const counted = existsSync(qlog) ? Number(/^insns (\d+)$/m.exec(readFileSync(qlog, 'latin1'))?.[1]) : NaN;
     note(qbad || (counted !== insns ? `oracle insns ${counted} != tbscope --stats ${insns}` : ''));
@@ -180,7 +195,7 @@ function main(): void {
       env.oracle = o.path; env.oracleWhy = o.why;
     }
     const loadBefore = load();
-    console.log(`tbscope options: ${args.tbscopeArgs.join(' ') || '(none)'}; best of ${args.runs} run(s); sections: ${[...args.sections].join(', ')}`);
+    console.log(`tbscope options: ${args.tbscopeArgs.join(' ') || '(none)'}; best of ${args.runs} run(s), taken in turns with the runs compared; sections: ${[...args.sections].join(', ')}`);
     console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), node ${process.version}, load average ${loadBefore}`);
     const results: ProgramResult[] = [];
     for (const p of programs) {
