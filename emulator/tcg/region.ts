@@ -97,7 +97,11 @@ export function regionMembers(
       if (next && next.execCount >= warm && !seen.has(pc)) { seen.add(pc); candidates.push(next); }
     }
   }
-  return members[0] === hot ? members : undefined;
+  if (members[0] !== hot) return undefined;
+  // Without a jump from one member to another (or to itself) every entry would run one TB and
+  // leave: such a region only costs its compilation (matrix-sort built and dropped six).
+  const inside = new Set(members.map((tb) => tb.pc));
+  return members.some((tb) => successors(tb).some((pc) => inside.has(pc))) ? members : undefined;
 }
 
 /**

@@ -62,7 +62,20 @@ describe('region members', () => {
     g.jump(0x1008, 400, 0x1000);
     other.region = new Region([other]);
     assert.deepEqual(g.members(hot), [0x1000, 0x1004, 0x1008]);
-    assert.deepEqual(g.members(hot, (tb) => tb.pc !== 0x1004), [0x1000]);
+    assert.deepEqual(g.members(hot, (tb) => tb.pc !== 0x1008), [0x1000, 0x1004]);
     assert.equal(g.members(hot, (tb) => tb !== hot), undefined);
+  });
+
+  it('builds no region in which every entry would run one TB and leave', () => {
+    const g = new Graph();
+    const hot = g.add(0x1000, 500, 'beq', 0x100);
+    g.jump(0x1100, 400, 0x1000);
+    g.jump(0x1004, 400, 0x1000);
+    // Both successors are left out: the hot TB alone leads nowhere inside.
+    assert.equal(g.members(hot, (tb) => tb === hot), undefined);
+    // A TB that branches to itself is a loop on its own.
+    const loop = g.add(0x2000, 500, 'bne', 0);
+    g.jump(0x2004, 1, 0x1000);
+    assert.deepEqual(g.members(loop), [0x2000]);
   });
 });
