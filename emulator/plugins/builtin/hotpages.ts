@@ -120,7 +120,9 @@ function pageTable(pageSize: number): PageTable {
   };
   const count = direct !== null
     ? (cpu: number, info: number, vaddr: number): void => {
-      if (vaddr < 4294967296 && cpu === 0) {
+      // vaddr < 2^32, tested as (vaddr >>> 0) === vaddr: an integer test where generated code
+      // passes A >>> 0, where `vaddr < 4294967296` was a float compare in the machine code.
+      if ((vaddr >>> 0) === vaddr && cpu === 0) {
         const i = ((vaddr >>> directShift) << 1) | ((info >>> MEMINFO_STORE_SHIFT) & 1);
         if (direct[i]++ === 0) firstTouches.push(vaddr);
       } else counted(cpu, info, vaddr);
