@@ -66,8 +66,10 @@ function bsearch(syms: RawSym[], addr: number): RawSym | undefined {
  * interpreter, which QEMU loads last and so searches first). '' when nothing matches, as QEMU.
  */
 export function qemuSymbolLookup(objects: readonly { elf: ElfFile; bias: number }[]): (pc: number) => string {
-  const lists = objects.map((o) => qemuSymbols(o.elf, o.bias)).reverse();
+  // Built at the first lookup: most runs never ask (this costs ~8 ms for a static glibc program).
+  let lists: RawSym[][] | undefined;
   return (pc) => {
+    lists ??= objects.map((o) => qemuSymbols(o.elf, o.bias)).reverse();
     for (const l of lists) {
       const s = bsearch(l, pc);
       if (s) return s.name;
