@@ -14,6 +14,8 @@ const LOW_PAGES = 1 << 20;
 /** Highest usable user address + 1 (sv48-style user space); keeps every address exact in a double. */
 export const ADDR_LIMIT = 2 ** 47;
 const TWO32 = 4294967296;
+/** Pages per buffer that map() allocates (64 MiB). */
+const MAP_CHUNK_PAGES = 1 << 14;
 
 interface Page {
   data: Uint8Array;
@@ -45,10 +47,15 @@ export class Memory implements GuestMemory {
 
   map(addr: number, len: number, prot: number): void {
     const [first, end] = pageSpan(addr, len);
+    // The pages of a mapping share zeroed buffers of up to MAP_CHUNK_PAGES pages: one allocation
+    // (which the host's allocator leaves untouched until written) instead of one per page. A
+    // buffer is freed once none of its pages is mapped any more.
+    let buffer = new ArrayBuffer(0), at = 0;
     for (let pn = first; pn < end; pn++) {
       this.dropPage(pn);
-      const data = new Uint8Array(PAGE_SIZE);
-      this.pages.set(pn, { data, view: new DataView(data.buffer), prot, code: false });
+      if (at === buffer.byteLength) { buffer = new ArrayBuffer(Math.min(end - pn, MAP_CHUNK_PAGES) * PAGE_SIZE); at = 0; }
+      this.pages.set(pn, { data: new Uint8Array(buffer, at, PAGE_SIZE), view: new DataView(buffer, at, PAGE_SIZE), prot, code: false });
+      at += PAGE_SIZE;
       this.syncTables(pn);
     }
   }
