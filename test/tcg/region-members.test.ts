@@ -1,12 +1,13 @@
 // Which TBs a region is built from (emulator/tcg/region.ts regionMembers): hottest code first
-// within the size bounds, cold code left out, TBs of other regions and ineligible TBs skipped.
+// within the size bounds, cold code left out, TBs of other regions and ineligible TBs skipped;
+// and the order of their cases (layout), in which straight-line successors fall through.
 // The TBs are made by hand: a region's choice depends only on each TB's last instruction (its
 // successors), its size and how often it ran.
 
 import assert from 'node:assert/strict';
 import type { Insn } from '../../emulator/isa/insn';
 import type { Mnemonic } from '../../emulator/isa/table';
-import { Region, REGION_MAX_TBS, REGION_WARM_SHIFT, regionMembers } from '../../emulator/tcg/region';
+import { generateRegion, layout, Region, REGION_MAX_TBS, REGION_WARM_SHIFT, regionMembers } from '../../emulator/tcg/region';
 import { TranslationBlock } from '../../emulator/tcg/tb';
 
 function insn(pc: number, op: Mnemonic, imm = 0, rd = 0): Insn {
@@ -78,4 +79,23 @@ describe('region members', () => {
     g.jump(0x2004, 1, 0x1000);
     assert.deepEqual(g.members(loop), [0x2000]);
   });
+
+  it('lays out each member before the one it continues at without a taken branch, the first member first', () => {
+    const g = new Graph();
+    // A loop: head 0x1000 (bge to 0x1100 = exit) -> 0x1004 (j 0x1200) -> 0x1200 (bne back to 0x1000; falls to 0x1204).
+    const head = g.add(0x1000, 500, 'bge', 0x100);
+    const body = g.jump(0x1004, 500, 0x1200);
+    const tail = g.add(0x1200, 500, 'bne', 0x1000 - 0x1200);
+    const after = g.jump(0x1204, 20, 0x1000);
+    const exit = g.jump(0x1100, 20, 0x1000);
+    const order = layout([head, exit, tail, after, body]).map((tb) => tb.pc);
+    assert.deepEqual(order, [0x1000, 0x1004, 0x1200, 0x1204, 0x1100]);
+    // The generated region falls into the next case on those edges: no dispatch for them.
+    const src = generateRegion([head, exit, tail, after, body], {}, 0).source;
+    const cases = src.split(/\ncase \d+: \{\n/).slice(1);
+    assert.equal(cases.length, 5);
+    assert.doesNotMatch(cases[0].split('\n}\n')[0], /pc = 4100; t = \d+; continue/, 'head continues into the body by falling through');
+    assert.match(cases[0], /if \(.*\) \{ pc = 4352; t = 4; continue; \} pc = 4100;/);
+  });
 });
+
