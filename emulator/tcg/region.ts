@@ -99,7 +99,8 @@ export function regionMembers(
   }
   if (members[0] !== hot) return undefined;
   // Without a jump from one member to another (or to itself) every entry would run one TB and
-  // leave: such a region only costs its compilation (matrix-sort built and dropped six).
+  // leave: such a region only costs its compilation (matrix-sort with hotpages built 27 regions
+  // and dropped 12 of them; with this test 19 and 7).
   const inside = new Set(members.map((tb) => tb.pc));
   return members.some((tb) => successors(tb).some((pc) => inside.has(pc))) ? members : undefined;
 }
