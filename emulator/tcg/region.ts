@@ -124,12 +124,12 @@ export function layout(members: readonly TranslationBlock[]): TranslationBlock[]
   return order;
 }
 
-/** Where a TB continues without a taken branch, if anywhere known statically. */
+/** Where a TB continues without a taken branch, if known statically: of its successors(), a branch's fall-through, else the first. */
 function straightOn(tb: TranslationBlock): number | undefined {
   const last = tb.insns[tb.insns.length - 1];
-  if (last.op === 'jal') return last.pc + last.imm;
-  if (last.op === 'jalr' || last.op === 'ecall' || last.op === 'ebreak') return undefined;
-  return last.pc + last.size;
+  if (last.op === 'jalr') return undefined;
+  const next = successors(tb);
+  return ISA[last.op].flags.branch ? next[1] : next[0];
 }
 
 /**
