@@ -22,7 +22,7 @@ type Args = Record<string, unknown> | undefined;
 function tbSummary(rt: Runtime, tb: TranslationBlock) {
   return {
     pc: hex(tb.pc), symbol: symbolText(rt, tb.pc), insns: tb.insns.length, bytes: tb.size, execCount: tb.execCount,
-    order: tb.seq, valid: tb.valid, inRegion: tb.region !== null,
+    order: tb.seq, valid: tb.valid, inRegion: tb.region !== null, hotCode: tb.hot,
     flavour: { oneInsn: !!(tb.flags & TbFlags.ONE_INSN), instrumented: tb.instrumentation !== undefined, execTrace: !!(tb.flags & TbFlags.EXEC_TRACE) },
   };
 }

@@ -41,7 +41,7 @@ export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
   const o = cfg.options;
   const toLine = (line: string) => cfg.log(line.endsWith('\n') ? line : line + '\n');
   const host = createNodeHost({ deterministic: o.deterministic, log: toLine });
-  const machine = new Machine({ oneInsnPerTb: o.oneInsnPerTb });
+  const machine = new Machine({ oneInsnPerTb: o.oneInsnPerTb, hotCode: o.hotCode });
 
   let proc: GuestProcess;
   try {

@@ -30,6 +30,8 @@ export interface RunOptions {
   log: Set<LogItem>;
   logFile?: string;
   oneInsnPerTb: boolean;
+  /** Every TB generated with the inline fast paths from its first translation (MachineOptions.hotCode). */
+  hotCode: boolean;
   /** -plugin specs in order, after those from TBSCOPE_PLUGIN. */
   plugins: string[];
   stats: boolean;
@@ -88,6 +90,8 @@ export const OPTIONS = new Map<string, OptionSpec>(Object.entries({
   'one-insn-per-tb': { help: 'run with one guest instruction per translation block',
     apply: (o) => { o.oneInsnPerTb = true; } },
   singlestep: { help: 'deprecated synonym for -one-insn-per-tb', apply: (o) => { o.oneInsnPerTb = true; } },
+  'hot-code': { help: 'generate every TB with the inline fast paths at once (otherwise a TB gets them after 500 runs)',
+    apply: (o) => { o.hotCode = true; } },
   strace: { help: 'log system calls (same as -d strace)', apply: (o) => { o.log.add('strace'); } },
   plugin: { arg: 'spec', env: 'TBSCOPE_PLUGIN', help: '[file=]<name|file.js>[,<argname>=<argvalue>] (repeatable)',
     apply: (o, v) => { o.plugins.push(v); } },
@@ -104,7 +108,7 @@ export const OPTIONS = new Map<string, OptionSpec>(Object.entries({
  */
 export function parseArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): Command {
   const o: RunOptions = {
-    program: '', args: [], envOps: [], log: new Set(), oneInsnPerTb: false, plugins: [],
+    program: '', args: [], envOps: [], log: new Set(), oneInsnPerTb: false, hotCode: false, plugins: [],
     stats: false, deterministic: false,
   };
   const fromEnv = env.TBSCOPE_PLUGIN;

@@ -24,6 +24,11 @@ export interface MachineOptions {
   oneInsnPerTb?: boolean;
   /** Size limit of a TB (default 512, QEMU's TCG_MAX_INSNS). */
   maxTbInsns?: number;
+  /**
+   * Generate every TB as hot code (Ctx.hot: inline fast paths) from its first translation.
+   * Normally a TB gets it only once it has run regionThreshold times outside a region.
+   */
+  hotCode?: boolean;
 }
 
 export interface MachineStats {
@@ -70,14 +75,15 @@ export class Machine {
   singleStep = false;
   /** Group hot TBs into regions (one function, registers in locals across TBs). Off: one call per TB. */
   regions = true;
-  /** Executions after which a TB that is in no region gets one built around it. */
+  /** Executions after which a TB that is in no region gets one built around it, or else hot code (promote). */
   regionThreshold = 500;
-  readonly stats: MachineStats & { regionsBuilt: number };
+  readonly stats: MachineStats & { regionsBuilt: number; tbsPromoted: number };
 
   private readonly cache: TbCache;
   private readonly env: CodegenEnv;
   private readonly oneInsn: boolean;
   private readonly maxTbInsns: number;
+  private readonly hotCode: boolean;
   private traceHook?: (tb: TranslationBlock) => void;
   private seq = 0;
   private pauseRequested = false;
@@ -87,10 +93,11 @@ export class Machine {
 
   constructor(opts: MachineOptions = {}) {
     this.oneInsn = !!opts.oneInsnPerTb;
+    this.hotCode = !!opts.hotCode;
     this.maxTbInsns = Math.max(1, Math.min(opts.maxTbInsns ?? MAX_TB_INSNS, MAX_TB_INSNS));
     this.cache = new TbCache(this.mem);
     const cache = this.cache;
-    this.stats = { tbsTranslated: 0, flushes: 0, regionsBuilt: 0, get tbsInvalidated() { return cache.invalidated; } };
+    this.stats = { tbsTranslated: 0, flushes: 0, regionsBuilt: 0, tbsPromoted: 0, get tbsInvalidated() { return cache.invalidated; } };
     const bps = new BreakpointSet();
     // A breakpoint inside an existing TB: drop those TBs so the address becomes a TB start.
     // A TB starting there may be chained into inside a region: drop those regions.
@@ -190,7 +197,8 @@ export class Machine {
     const shown = trap?.kind === 'illegal' ? [illegalInsn(pc, trap.raw)] : trap ? undefined : formed.insns;
     const instr = this.translateHook && shown ? this.translateHook({ pc, insns: shown, flags }) : undefined;
     const tb = new TranslationBlock(pc, flags, formed.size, formed.insns, ++this.seq, instr, trap);
-    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap }, this.env.fp, this.cpu.index);
+    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap }, this.env.fp, this.cpu.index, this.hotCode);
+    tb.hot = this.hotCode;
     tb.source = gen.source;
     tb.consts = gen.consts;
     tb.fn = compileTb(gen);
@@ -249,7 +257,7 @@ export class Machine {
         if ((++rg.entries & 4095) === 0) this.checkRegion(rg);
       } else {
         st = this.exec(tb);
-        if (tb.execCount >= this.regionThreshold && tb.flags === regionFlags && this.regions && !tb.noRegion && tb.valid) this.buildRegion(tb);
+        if (tb.execCount >= this.regionThreshold && !tb.hot && tb.valid) this.promote(tb, regionFlags);
       }
       prev = rg === null ? tb : null;
       if (st !== TbStatus.NEXT) {
@@ -259,6 +267,23 @@ export class Machine {
       }
       if (step) return { kind: 'step', pc: cpu.pc };
     }
+  }
+
+  /**
+   * A TB run regionThreshold times outside a region: it heads a region if it can, else its code
+   * is generated again as hot code (Ctx.hot: inline fast paths), from the same instructions and
+   * instrumentation (plugins' tb_trans is not called again). A region head whose region is
+   * dropped later comes back here and gets its hot code then.
+   */
+  private promote(tb: TranslationBlock, regionFlags: number): void {
+    if (tb.flags === regionFlags && this.regions && !tb.noRegion) this.buildRegion(tb);
+    if (tb.region !== null) return;
+    const gen = generateTb({ pc: tb.pc, flags: tb.flags, insns: tb.insns, instrumentation: tb.instrumentation, trap: tb.trap }, this.env.fp, this.cpu.index, true);
+    tb.source = gen.source;
+    tb.consts = gen.consts;
+    tb.fn = compileTb(gen);
+    tb.hot = true;
+    this.stats.tbsPromoted++;
   }
 
   /**

@@ -43,6 +43,10 @@ export interface TbDetail {
   callbacks: TbCallback[];
   js: string;
   flags?: string;
+  /** The code has the inline fast paths (promoted after many runs); false: its first code. */
+  hotCode?: boolean;
+  /** The run loop enters the TB's region instead of this code. */
+  inRegion?: boolean;
 }
 
 export interface HotPage { address: number; reads: number; writes: number; cpuRead: number; cpuWrite: number }
@@ -119,6 +123,8 @@ export function toTbDetail(body: unknown): TbDetail | undefined {
     callbacks: toCallbacks(pick(body, 'instrumentation', 'callbacks')),
     js: str(pick(body, 'generatedCode', 'js', 'javascript', 'code')) ?? '',
     flags: str(body.flags),
+    hotCode: typeof body.hotCode === 'boolean' ? body.hotCode : undefined,
+    inRegion: typeof body.inRegion === 'boolean' ? body.inRegion : undefined,
   };
 }
 

@@ -118,9 +118,9 @@ export class Ctx {
    */
   region = false;
   /**
-   * Code that runs often (regions, or on request): worth the inline fast paths that make its
-   * source several times longer. Most TBs run a few times, and V8's compile time grows with the
-   * source (see fpu/inline.ts).
+   * Code that runs often (regions, and TBs the run loop promotes): worth the inline fast paths
+   * that make its source several times longer. Most TBs run a few times, and V8's compile time
+   * grows with the source (see fpu/inline.ts, gen-mem.ts).
    */
   hot = false;
   /** Set when the code generated since it was last cleared can set SMC (a region store's slow path). */

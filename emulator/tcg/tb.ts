@@ -60,6 +60,8 @@ export class TranslationBlock {
   readonly jalrTargets: number[] = [];
   /** Set when a region built around this TB did not pay off: it is not tried again. */
   noRegion = false;
+  /** Whether fn is hot code (Ctx.hot), generated when the TB was promoted (Machine.promote). */
+  hot = false;
   /** Whether the TB ends with jalr (then the run loop records its targets). */
   readonly indirect: boolean;
   /** Generated JavaScript source of fn (for the TB view and debugging the translator). */

@@ -10,7 +10,7 @@ import { example, exitCode, launch, openSession, request, type Session } from '.
 import { loopProgram } from './programs';
 
 interface Block { pc: string; insns: number; execCount: number; order: number }
-interface TbDetail { instructions: { pc: string; text: string; instrumentation: { plugin: string; kind: string; detail: string }[] }[]; generatedCode: string }
+interface TbDetail { instructions: { pc: string; text: string; instrumentation: { plugin: string; kind: string; detail: string }[] }[]; generatedCode: string; hotCode: boolean }
 
 describe('adapter: tbscope/* requests and events', function () {
   let s: Session;
@@ -43,6 +43,7 @@ describe('adapter: tbscope/* requests and events', function () {
     // hotpages (loaded by default) hooks a memory callback on every instruction.
     for (const i of tb.instructions) assert.deepEqual(i.instrumentation, [{ plugin: 'hotpages', kind: 'memory callback', detail: 'RW' }]);
     assert.ok(tb.generatedCode.length > 0);
+    assert.equal(tb.hotCode, false, 'a TB run once keeps its first code');
     await assert.rejects(request(s, 'tbscope/translationBlock', { pc: '0x4' }), /no translation block/);
   });
 

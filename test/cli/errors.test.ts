@@ -91,7 +91,7 @@ describe('cli: -h, -help, -version, -d help', () => {
     const r = runTbscope(['-h']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^usage: tbscope \[options\] program/);
-    for (const opt of ['-L path', '-E var=value', '-U var', '-d item', '-D logfile', '-one-insn-per-tb', '-plugin', '--stats', '-version']) {
+    for (const opt of ['-L path', '-E var=value', '-U var', '-d item', '-D logfile', '-one-insn-per-tb', '-hot-code', '-plugin', '--stats', '-version']) {
       assert.ok(r.stdout.includes(opt), `help mentions ${opt}`);
     }
     assert.equal(runTbscope(['-help']).stdout, r.stdout);

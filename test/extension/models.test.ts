@@ -109,6 +109,10 @@ describe('extension view models', () => {
     assert.match(doc, /@plugin hotpages: memory callback \(RW\)/);
     assert.match(doc, /on TB entry: @plugin trace: exec callback/);
     assert.match(doc, /== generated JavaScript ==\nfunction tb\(\)\{\}/);
+    // The code tier and region, when the adapter says (docs/dap.md hotCode, inRegion).
+    assert.match(renderTbDocument(toTbDetail({ ...body, hotCode: true, inRegion: true })!),
+      /== generated JavaScript ==\n\/\/ hot code: inline fast paths .*\n\/\/ the run loop enters this TB through its region/);
+    assert.match(renderTbDocument(toTbDetail({ ...body, hotCode: false })!), /== generated JavaScript ==\n\/\/ the TB's first code: /);
     assert.equal(pcFromTbDocPath(tbDocPath(0x10078)), 0x10078);
   });
 

@@ -36,7 +36,10 @@ describe('per-instruction semantics vs qemu-riscv64 (generated from the ISA tabl
   for (const [m, cases] of groups) { ranges.set(m, [all.length, all.length + cases.length]); all.push(...cases); }
   let elfPath = '';
   let qemu: Buffer | undefined;
-  let tb: ReturnType<typeof runTbscope> | undefined;
+  // Each case runs once, so a TB's first code (memory and FPU helper calls) is what runs; the
+  // -hot-code run checks the inline fast paths that regions and promoted TBs use.
+  const tiers = [{ name: 'first code', args: [] as string[] }, { name: '-hot-code', args: ['-hot-code'] }];
+  let tb: ReturnType<typeof runTbscope>[] = [];
   let tbWhyNot: string | undefined;
 
   before(function () {
@@ -48,7 +51,7 @@ describe('per-instruction semantics vs qemu-riscv64 (generated from the ISA tabl
     assert.equal(q.status, 0, `the generated ELF runs under qemu: ${q.stderr.toString()}`);
     qemu = q.stdout;
     tbWhyNot = tbscopeMissing();
-    if (!tbWhyNot) tb = runTbscope(elfPath, []);
+    if (!tbWhyNot) tb = tiers.map((t) => runTbscope(elfPath, t.args));
   });
 
   it('the generated ELF passes under qemu and covers every mnemonic', function () {
@@ -58,8 +61,10 @@ describe('per-instruction semantics vs qemu-riscv64 (generated from the ISA tabl
 
   it('tbscope runs the generated ELF to completion', function () {
     if (tbWhyNot) skipBecause(this, tbWhyNot);
-    assert.equal(tb!.status, 0, `exit status; stderr: ${tb!.stderr.toString().slice(0, 2000)}`);
-    assert.equal(tb!.stdout.length, qemu!.length, 'output length');
+    tiers.forEach((t, k) => {
+      assert.equal(tb[k].status, 0, `${t.name}: exit status; stderr: ${tb[k].stderr.toString().slice(0, 2000)}`);
+      assert.equal(tb[k].stdout.length, qemu!.length, `${t.name}: output length`);
+    });
   });
 
   for (const [m, [a, b]] of ranges) {
@@ -67,13 +72,16 @@ describe('per-instruction semantics vs qemu-riscv64 (generated from the ISA tabl
     it(`${m}: ${b - a} cases identical to qemu`, function () {
       if (tbWhyNot) skipBecause(this, tbWhyNot);
       const bad: string[] = [];
-      for (let i = a; i < b; i++) {
-        const o = i * RECORD_BYTES;
-        if (tb!.stdout.length < o + RECORD_BYTES || !tb!.stdout.subarray(o, o + RECORD_BYTES).equals(qemu!.subarray(o, o + RECORD_BYTES))) {
-          if (bad.length < 5) bad.push(`${all[i].label}\n      qemu:    ${record(qemu!, i)}\n      tbscope: ${record(tb!.stdout, i)}`);
-          else { bad.push('...'); break; }
+      tiers.forEach((t, k) => {
+        const out = tb[k].stdout;
+        for (let i = a; i < b; i++) {
+          const o = i * RECORD_BYTES;
+          if (out.length < o + RECORD_BYTES || !out.subarray(o, o + RECORD_BYTES).equals(qemu!.subarray(o, o + RECORD_BYTES))) {
+            if (bad.length < 5) bad.push(`${all[i].label} (${t.name})\n      qemu:    ${record(qemu!, i)}\n      tbscope: ${record(out, i)}`);
+            else { bad.push('...'); break; }
+          }
         }
-      }
+      });
       assert.deepEqual(bad, []);
     });
   }

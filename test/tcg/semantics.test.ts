@@ -2,7 +2,8 @@
 // generated from operand lists (edge values and seeded random ones) store every result to a
 // buffer and write it to stdout; the bytes must equal what qemu-riscv64 prints for the same ELF.
 // Covers RV64I/M arithmetic, shifts, compares, branches, loads/stores (sign extension,
-// misaligned, page-crossing), LR/SC and AMOs, and the fflags/frm/fcsr CSRs.
+// misaligned, page-crossing), LR/SC and AMOs, and the fflags/frm/fcsr CSRs. Each program runs
+// twice: with the TBs' first code (helper calls) and with -hot-code (the inline fast paths).
 
 import { strict as assert } from 'node:assert';
 import { assemble, cleanup, machineFor, needAs, runToExit } from './asm';
@@ -34,20 +35,26 @@ const PROLOGUE = `_start:\n  li t0, 0x40000\n  sub s0, sp, t0\n  mv s1, s0\n`;
 const EPILOGUE = `  li a0, 1\n  mv a1, s1\n  sub a2, s0, s1\n  li a7, 64\n  ecall\n  li a0, 0\n  li a7, 93\n  ecall\n`;
 const out = (reg: string) => `  sd ${reg}, 0(s0)\n  addi s0, s0, 8\n`;
 
+/**
+ * Runs the program under qemu and twice here: with the first code of each TB (memory and FPU
+ * helper calls: most of these programs run once) and with every TB hot (the inline fast paths).
+ */
 function compare(src: string): void {
   const a = assemble(src);
   try {
-    const m = machineFor(a);
-    const bytes: number[] = [];
-    const stop = runToExit(m, 10_000_000, bytes);
     const q = qemu(a.elf);
     assert.equal(q.status, 0, 'qemu-riscv64 ran the program');
-    assert.deepEqual(stop, { kind: 'exit', code: 0 });
-    const ours = Buffer.from(bytes);
-    // Report the first differing 8-byte result, which names the instruction.
-    for (let i = 0; i < Math.max(ours.length, q.stdout.length); i += 8) {
-      if (!ours.subarray(i, i + 8).equals(q.stdout.subarray(i, i + 8))) {
-        assert.fail(`result #${i / 8} differs: tbscope ${ours.subarray(i, i + 8).toString('hex')} qemu ${q.stdout.subarray(i, i + 8).toString('hex')}`);
+    for (const hotCode of [false, true]) {
+      const tier = hotCode ? 'hot code' : 'first code';
+      const bytes: number[] = [];
+      const stop = runToExit(machineFor(a, { hotCode }), 10_000_000, bytes);
+      assert.deepEqual(stop, { kind: 'exit', code: 0 }, tier);
+      const ours = Buffer.from(bytes);
+      // Report the first differing 8-byte result, which names the instruction.
+      for (let i = 0; i < Math.max(ours.length, q.stdout.length); i += 8) {
+        if (!ours.subarray(i, i + 8).equals(q.stdout.subarray(i, i + 8))) {
+          assert.fail(`${tier}: result #${i / 8} differs: tbscope ${ours.subarray(i, i + 8).toString('hex')} qemu ${q.stdout.subarray(i, i + 8).toString('hex')}`);
+        }
       }
     }
   } finally { cleanup(a); }
