@@ -175,6 +175,8 @@ export class Runtime extends EventEmitter {
     if (this.state === 'exited') return;
     this.state = 'exited';
     this.clearTemps();
+    // As when a process is killed: its stores into shared file mappings still reach the files.
+    this.proc.kernel.sharedMaps.removeAll(this.machine.mem);
   }
 
   private tick(mode: RunMode, first: boolean): void {

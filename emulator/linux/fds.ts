@@ -176,6 +176,11 @@ export class FdTable {
   }
 }
 
+/** Lets go of a reference held outside the table (a shared file mapping): the last one closes the file. */
+export function dropRef(of: OpenFile): void {
+  if (--of.refs === 0) release(of);
+}
+
 function release(of: OpenFile): void {
   if (of.kind === 'file') of.file!.close();
   else if (of.kind === 'pipe') {

@@ -17,6 +17,7 @@ import { joinPath, normalizePath } from './paths';
 import { deliverToHandler, type SigInfo } from './sigframe';
 import type { MapName } from './procfs';
 import { FileMappings } from './filemaps';
+import { SharedFileMappings } from './sharedmaps';
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
@@ -85,6 +86,8 @@ export class LinuxKernel {
   mapNames: MapName[] = [];
   /** File-backed mmaps (shared libraries ld.so maps at run time): /proc/self/maps, the debugger's module list. */
   readonly fileMaps = new FileMappings();
+  /** MAP_SHARED file mappings, written back at msync, munmap and the end of the process. */
+  readonly sharedMaps = new SharedFileMappings();
   procArgv: string[] = [];
   procEnv: string[] = [];
   procAuxv: [number, number][] = [];

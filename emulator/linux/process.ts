@@ -130,6 +130,8 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
       if (line) { try { host.stderr(new TextEncoder().encode(line + '\n')); } catch (e) { if (!(e instanceof HostError)) throw e; } }
       ended = { status: signalExitStatus(s.signo), stop: s, signo: s.signo };
     }
+    // However the process ends, what it stored into shared file mappings reaches the files.
+    if (ended) kernel.sharedMaps.removeAll(machine.mem);
     return ended;
   };
 

@@ -2,7 +2,8 @@
 // test/fixtures/adapter/files.c: it prints its working directory and reads/creates files by
 // relative and absolute paths. The oracle is qemu-riscv64 run in the same folder: unconfined,
 // every line must match; confined, the lines inside the folder must match and every access
-// outside it must fail with EACCES where qemu-riscv64 succeeds.
+// outside it must fail with EACCES where qemu-riscv64 succeeds. Also: terminating a guest that
+// still maps a file MAP_SHARED writes its stores back (test/fixtures/linux/mmap-shared.c).
 
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,5 +90,24 @@ describe('adapter: launch cwd and confineFiles', function () {
     assert.equal(line(got, 'read data.txt:'), 'read data.txt: errno 13 (Permission denied)');
     assert.equal(line(want, 'read data.txt:'), 'read data.txt: inside data');
     assert.ok(!existsSync(join(t.inside, 'made.txt')));
+  });
+
+  it('terminate while the guest still maps a file shared: its stores reach the file, as when a process is killed', async () => {
+    const dir = join(scratchDir(), 'shared-map');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'f');
+    writeFileSync(file, '0123456789abcdef');
+    const s = await openSession();
+    try {
+      // Stopped before exit_group (the exit filter): the last store is done, the mapping still there.
+      const stopped = s.dc.waitForEvent('stopped');
+      await launch(s, { program: join(REPO_ROOT, 'test', 'fixtures', 'bin', 'linux-mmap-shared'), args: [file] },
+        () => s.dc.setExceptionBreakpointsRequest({ filters: ['exit'] }));
+      assert.equal((await stopped).body.text, 'exit');
+      assert.equal(readFileSync(file, 'latin1'), 'ABC34W6789abcdef', 'D is not written back before the end');
+      await s.dc.terminateRequest({});
+      assert.equal(readFileSync(file, 'latin1'), 'ABCD4W6789abcdef');
+    } finally { await s.close(); }
   });
 });

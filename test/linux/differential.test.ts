@@ -4,6 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { fixture, runGuest, withTempDirs } from './helpers';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostError } from '../../emulator/host';
 import { cliBundle, QEMU, qemuRunCounts, REPO_ROOT, requireTool, run } from '../support/oracles';
@@ -19,6 +20,23 @@ describe('linux: programs behave as under qemu-riscv64', () => {
       assert.equal(t.stderr, q.stderr);
       assert.equal(t.status, q.status);
       assert.ok(t.stdout.includes('rmdir 0'), 'the program ran to the end');
+    });
+  });
+
+  it('linux-mmap-shared: stores into a MAP_SHARED file mapping reach the file at msync, munmap and exit — same stdout and file', function () {
+    const qemu = requireTool(this, QEMU);
+    withTempDirs(2, (d1, d2) => {
+      const path = fixture('linux-mmap-shared');
+      const [f1, f2] = [join(d1, 'f'), join(d2, 'f')];
+      for (const f of [f1, f2]) writeFileSync(f, '0123456789abcdef');
+      const q = run(qemu, [path, f1], { env: {} });
+      const t = runGuest(path, { argv: [path, f2], env: [] });
+      assert.equal(t.stdout, q.stdout);
+      assert.equal(t.status, q.status);
+      assert.equal(readFileSync(f2, 'latin1'), readFileSync(f1, 'latin1'));
+      // Written at msync (A), munmap (B), around a pwrite (C, W) and at exit (D); the store past
+      // the end of the file did not extend it.
+      assert.equal(readFileSync(f2, 'latin1'), 'ABCD4W6789abcdef');
     });
   });
 

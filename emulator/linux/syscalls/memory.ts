@@ -1,12 +1,13 @@
-// Address-space syscalls: brk, mmap (anonymous and private file mappings, MAP_FIXED,
-// MAP_FIXED_NOREPLACE), munmap, mprotect, mremap, madvise and riscv_flush_icache. Whenever
+// Address-space syscalls: brk, mmap (anonymous and file mappings, MAP_FIXED,
+// MAP_FIXED_NOREPLACE; shared file mappings are written back, see sharedmaps.ts), munmap, msync,
+// mprotect, mremap, madvise and riscv_flush_icache. Whenever
 // mapped bytes or exec rights change under existing translations the Machine is told
 // (invalidateRange), so no stale TB survives an unmap, a remap or a W^X flip; file-backed
 // mappings are recorded in k.fileMaps (which libraries are mapped where).
 
 import { PAGE_SIZE } from '../../memory/types';
-import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno';
-import { O_ACCMODE, O_WRONLY } from '../fds';
+import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, EIO, ENODEV, ENOMEM } from '../errno';
+import { O_ACCMODE, O_RDWR, O_WRONLY } from '../fds';
 import type { LinuxKernel } from '../kernel';
 import type { SyscallDef } from './types';
 
@@ -14,6 +15,8 @@ const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0
   MAP_FIXED_NOREPLACE = 0x100000;
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 const MADV_DONTNEED = 4;
+const PROT_WRITE = 2;
+const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 /** Highest address + 1 mmap hands out (the translator's fast path covers addresses below 4 GiB). */
 export const MMAP_LIMIT = 2 ** 32;
 
@@ -54,15 +57,15 @@ function mmap(k: LinuxKernel): number {
   if (!(flags & (MAP_SHARED | MAP_PRIVATE))) return -EINVAL;
   const size = pageAlign(len);
   let data: Uint8Array | undefined;
+  let got = 0;
   if (!(flags & MAP_ANONYMOUS)) {
     const of = k.fds.get(fd);
     if (!of) return -EBADF;
     if (of.kind !== 'file') return -ENODEV;
-    if ((of.flags & O_ACCMODE) === O_WRONLY) return -EACCES;
-    // Private copy of the file bytes; shared file mappings are treated as private
-    // (stores are not written back — one process, nobody else would see them anyway).
+    const mode = of.flags & O_ACCMODE;
+    if (mode === O_WRONLY || (flags & MAP_SHARED && prot & PROT_WRITE && mode !== O_RDWR)) return -EACCES;
+    // A copy of the file bytes; a shared mapping's changes are written back later (sharedmaps.ts).
     data = new Uint8Array(size);
-    let got = 0;
     while (got < len) {
       const n = of.file!.read(data.subarray(got, len), off + got);
       if (n <= 0) break;
@@ -78,10 +81,13 @@ function mmap(k: LinuxKernel): number {
     at = chooseAddress(k, addr, size);
     if (at < 0) return -ENOMEM;
   }
+  // What this mapping replaces (MAP_FIXED) is unmapped first, shared file bytes written back.
+  k.sharedMaps.remove(k.mem, at, size);
   k.mem.map(at, size, prot & 7);
   if (data) k.mem.write(at, data, true);
   k.machine.invalidateRange(at, size);
   const of = data && k.fds.get(fd);
+  if (of && flags & MAP_SHARED && (of.flags & O_ACCMODE) === O_RDWR) k.sharedMaps.add(k.mem, at, at + size, of, off, data!.slice(0, got));
   if (of) k.fileMaps.add({ path: of.path, hostPath: of.hostPath, start: at, end: at + size, prot: prot & 7 });
   else k.fileMaps.remove(at, size);
   return at;
@@ -90,10 +96,19 @@ function mmap(k: LinuxKernel): number {
 function munmap(k: LinuxKernel): number {
   const addr = k.u(0), len = k.u(1);
   if (!aligned(addr) || len === 0) return -EINVAL;
+  k.sharedMaps.remove(k.mem, addr, pageAlign(len));
   k.mem.unmap(addr, pageAlign(len));
   k.machine.invalidateRange(addr, pageAlign(len));
   k.fileMaps.remove(addr, pageAlign(len));
   return 0;
+}
+
+/** msync: writes back the shared file mappings in the range (MS_ASYNC too: there is no later). */
+function msync(k: LinuxKernel): number {
+  const addr = k.u(0), len = pageAlign(k.u(1)), flags = k.i(2);
+  if (!aligned(addr) || flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (flags & MS_ASYNC && flags & MS_SYNC)) return -EINVAL;
+  if (len && !k.mem.isMapped(addr, len)) return -ENOMEM;
+  return k.sharedMaps.sync(k.mem, addr, len) ? 0 : -EIO;
 }
 
 function mprotect(k: LinuxKernel): number {
@@ -119,7 +134,7 @@ function mremap(k: LinuxKernel): number {
   const prot = protAt(k, old);
   if (!(flags & MREMAP_FIXED)) {
     if (newLen <= oldLen) {
-      if (newLen < oldLen) { k.mem.unmap(old + newLen, oldLen - newLen); k.machine.invalidateRange(old + newLen, oldLen - newLen); k.fileMaps.remove(old + newLen, oldLen - newLen); }
+      if (newLen < oldLen) { k.sharedMaps.remove(k.mem, old + newLen, oldLen - newLen); k.mem.unmap(old + newLen, oldLen - newLen); k.machine.invalidateRange(old + newLen, oldLen - newLen); k.fileMaps.remove(old + newLen, oldLen - newLen); }
       return old;
     }
     if (rangeFree(k, old + oldLen, newLen - oldLen)) {
@@ -132,8 +147,10 @@ function mremap(k: LinuxKernel): number {
   if (to < 0) return -ENOMEM;
   if (!aligned(to)) return -EINVAL;
   const bytes = k.mem.read(old, Math.min(oldLen, newLen), true);
+  // A moved mapping is anonymous memory from here on (its bytes were copied); a shared file
+  // mapping is written back first, and later stores to the moved copy are not.
+  k.sharedMaps.remove(k.mem, old, oldLen);
   k.mem.unmap(old, oldLen);
-  // A moved mapping is anonymous memory from here on (its bytes were copied).
   k.fileMaps.remove(old, oldLen);
   k.fileMaps.remove(to, newLen);
   k.mem.map(to, newLen, prot);
@@ -159,7 +176,7 @@ export const memorySyscalls: SyscallDef[] = [
   { nr: 226, name: 'mprotect', args: 'PuR', fn: mprotect },
   { nr: 216, name: 'mremap', fn: mremap },
   { nr: 233, name: 'madvise', args: 'PuV', fn: madvise },
-  { nr: 227, name: 'msync', fn: () => 0 },
+  { nr: 227, name: 'msync', fn: msync },
   { nr: 228, name: 'mlock', fn: () => 0 },
   { nr: 229, name: 'munlock', fn: () => 0 },
   {
