@@ -56,8 +56,15 @@ export interface OpenFile {
 
 interface Slot { of: OpenFile; cloexec: boolean }
 
+/** What file I/O tells the shared file mappings, so they stay coherent with read() and write() (sharedmaps.ts). */
+export interface FileIoObserver {
+  beforeRead(of: OpenFile): void;
+  afterWrite(of: OpenFile, position: number, data: Uint8Array): void;
+}
+
 export class FdTable {
   private readonly slots = new Map<number, Slot>();
+  observer?: FileIoObserver;
 
   constructor(private readonly host: HostServices) {
     const std = (fd: 0 | 1 | 2, flags: number): OpenFile =>
@@ -128,6 +135,7 @@ export class FdTable {
         return n;
       }
       case 'file': {
+        this.observer?.beforeRead(of);
         const n = of.file!.read(buf, position ?? of.pos);
         if (position === null) of.pos += n;
         return n;
@@ -166,10 +174,13 @@ export class FdTable {
           // The host file is opened with O_APPEND too: a null position appends there.
           const n = of.file!.write(data, null);
           of.pos = this.host.fs.fstat ? this.host.fs.fstat(of.file!).size : of.pos + n;
+          if (n > 0) this.observer?.afterWrite(of, of.pos - n, data.subarray(0, n));
           return n;
         }
-        const n = of.file!.write(data, position ?? of.pos);
+        const at = position ?? of.pos;
+        const n = of.file!.write(data, at);
         if (position === null) of.pos += n;
+        if (n > 0) this.observer?.afterWrite(of, at, data.subarray(0, n));
         return n;
       }
     }

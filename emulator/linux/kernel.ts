@@ -112,6 +112,10 @@ export class LinuxKernel {
     this.brkStart = this.brkCur = o.brkStart;
     this.mmapBase = o.mmapBase;
     this.fds = new FdTable(o.host);
+    this.fds.observer = {
+      beforeRead: (of) => this.sharedMaps.syncFile(this.mem, of),
+      afterWrite: (of, position, data) => this.sharedMaps.wrote(this.mem, of, position, data, (a, n) => this.machine.invalidateRange(a, n)),
+    };
     this.rngState = 0x7462736370653031n; // "tbscpe01": any fixed seed will do
     this.startNs = this.deterministic ? 0n : o.host.monotonicNs();
   }

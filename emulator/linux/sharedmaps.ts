@@ -1,14 +1,18 @@
-// MAP_SHARED file mappings: what the guest stores into them reaches the file at msync, at munmap
-// (or when a MAP_FIXED mapping or mremap replaces them) and when the process ends, as Linux's
-// page cache would have it written back. There is one process and no page cache, so stores are
-// written back then, not as they happen; a read() of the file in between sees the old bytes.
-// Only bytes that differ from the file's bytes when they were mapped are written, so a write()
-// to the file meanwhile is not undone by a stale copy, and the file never grows (Linux does not
-// extend a file through a mapping either: stores past its end stay in memory).
+// MAP_SHARED file mappings. Linux keeps one copy of a file's pages (the page cache) that the
+// mappings and read()/write() share; here a mapping is a copy in guest memory, kept coherent at
+// the points where the difference could be seen: the guest's stores reach the file before any
+// read of that file (read, pread, a new mmap), at msync, at munmap (or when a MAP_FIXED mapping
+// or mremap replaces the range) and when the process ends; a write() to the file is copied into
+// the mappings at once. Only bytes that differ from what the file held are written back, and the
+// file never grows (Linux does not extend a file through a mapping either: stores past its end
+// stay in memory).
 
 import { HostError } from '../host';
 import type { GuestMemory } from '../memory/types';
 import { dropRef, type OpenFile } from './fds';
+
+/** Which file an open file is (two opens of one path share the page cache on Linux). */
+const fileKey = (of: OpenFile): string => of.hostPath ?? of.path;
 
 interface SharedMapping {
   start: number;
@@ -35,6 +39,34 @@ export class SharedFileMappings {
     let ok = true;
     for (const m of this.list) ok = this.writeBack(mem, m, Math.max(addr, m.start), Math.min(addr + len, m.end)) && ok;
     return ok;
+  }
+
+  /** Before the file is read (read, pread, mmap): the guest's stores into its mappings reach it. */
+  syncFile(mem: GuestMemory, of: OpenFile): void {
+    if (this.list.length === 0) return;
+    const key = fileKey(of);
+    for (const m of this.list) if (fileKey(m.of) === key) this.writeBack(mem, m, m.start, m.end);
+  }
+
+  /**
+   * After `data` was written to the file at `pos`: the mappings of those bytes show them (and
+   * take them as the file's, so they are not written back again). `changed` is told which guest
+   * range was rewritten, so translated code there can be dropped.
+   */
+  wrote(mem: GuestMemory, of: OpenFile, pos: number, data: Uint8Array, changed: (addr: number, len: number) => void): void {
+    if (this.list.length === 0) return;
+    const key = fileKey(of);
+    for (const m of this.list) {
+      if (fileKey(m.of) !== key) continue;
+      const from = Math.max(pos, m.offset), to = Math.min(pos + data.length, m.offset + (m.end - m.start));
+      if (from >= to) continue;
+      const bytes = data.subarray(from - pos, to - pos), addr = m.start + (from - m.offset);
+      if (!mem.isMapped(addr, bytes.length)) continue;
+      mem.write(addr, bytes, true);
+      changed(addr, bytes.length);
+      const o = from - m.offset;
+      if (o < m.original.length) m.original.set(bytes.subarray(0, m.original.length - o), o);
+    }
   }
 
   /** Writes back and forgets [addr, addr+len) of every mapping (munmap, a mapping put over it). */

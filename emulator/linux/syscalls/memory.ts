@@ -64,7 +64,9 @@ function mmap(k: LinuxKernel): number {
     if (of.kind !== 'file') return -ENODEV;
     const mode = of.flags & O_ACCMODE;
     if (mode === O_WRONLY || (flags & MAP_SHARED && prot & PROT_WRITE && mode !== O_RDWR)) return -EACCES;
-    // A copy of the file bytes; a shared mapping's changes are written back later (sharedmaps.ts).
+    // A copy of the file bytes (after what shared mappings of it changed reaches the file); a
+    // shared mapping's changes are written back later (sharedmaps.ts).
+    k.sharedMaps.syncFile(k.mem, of);
     data = new Uint8Array(size);
     while (got < len) {
       const n = of.file!.read(data.subarray(got, len), off + got);
