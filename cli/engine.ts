@@ -28,6 +28,8 @@ export interface GuestRun {
   status: number;
   tbsTranslated: number;
   guestInsns: number;
+  regionsBuilt: number;
+  tbsPromoted: number;
 }
 
 /** Load errors are the user's business: one line, no stack. */
@@ -72,5 +74,6 @@ export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
   }
   // QEMU runs the plugins' atexit callbacks however the guest ended (their reports).
   plugins?.atexit();
-  return { status, tbsTranslated: machine.stats.tbsTranslated, guestInsns: machine.cpu.instret };
+  const { tbsTranslated, regionsBuilt, tbsPromoted } = machine.stats;
+  return { status, tbsTranslated, guestInsns: machine.cpu.instret, regionsBuilt, tbsPromoted };
 }

@@ -40,7 +40,7 @@ async function runProgram(o: RunOptions, hostEnv: NodeJS.ProcessEnv): Promise<nu
       log: (text) => writeAll(logFd, text),
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (o.stats) writeAll(2, formatStats({ tbsTranslated: result.tbsTranslated, guestInsns: result.guestInsns, seconds }));
+    if (o.stats) writeAll(2, formatStats({ ...result, seconds }));
     return result.status;
   } finally {
     if (logFd !== 2) closeSync(logFd);

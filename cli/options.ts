@@ -95,7 +95,7 @@ export const OPTIONS = new Map<string, OptionSpec>(Object.entries({
   strace: { help: 'log system calls (same as -d strace)', apply: (o) => { o.log.add('strace'); } },
   plugin: { arg: 'spec', env: 'TBSCOPE_PLUGIN', help: '[file=]<name|file.js>[,<argname>=<argvalue>] (repeatable)',
     apply: (o, v) => { o.plugins.push(v); } },
-  stats: { display: '--stats', help: 'print TBs translated, guest instructions, seconds and MIPS to stderr at exit',
+  stats: { display: '--stats', help: 'print TBs translated, guest instructions, seconds, MIPS, regions built and TBs promoted to stderr at exit',
     apply: (o) => { o.stats = true; } },
   deterministic: { help: 'fixed clock and random bytes, so runs and instruction counts repeat',
     apply: (o) => { o.deterministic = true; } },

@@ -6,6 +6,9 @@ export interface RunStats {
   tbsTranslated: number;
   guestInsns: number;
   seconds: number;
+  /** tbscope's own tiers (docs/architecture.md): regions built, TBs given hot code. */
+  regionsBuilt?: number;
+  tbsPromoted?: number;
 }
 
 const LABELS = {
@@ -13,6 +16,8 @@ const LABELS = {
   guestInsns: 'guest instructions',
   seconds: 'seconds',
   mips: 'MIPS',
+  regionsBuilt: 'regions built',
+  tbsPromoted: 'TBs promoted',
 } as const;
 
 export function mips(s: RunStats): number {
@@ -26,6 +31,8 @@ export function formatStats(s: RunStats): string {
     [LABELS.guestInsns, String(s.guestInsns)],
     [LABELS.seconds, s.seconds.toFixed(3)],
     [LABELS.mips, mips(s).toFixed(1)],
+    ...(s.regionsBuilt !== undefined ? [[LABELS.regionsBuilt, String(s.regionsBuilt)] as [string, string]] : []),
+    ...(s.tbsPromoted !== undefined ? [[LABELS.tbsPromoted, String(s.tbsPromoted)] as [string, string]] : []),
   ];
   return ['tbscope stats:', ...rows.map(([k, v]) => `  ${(k + ':').padEnd(20)}${v}`), ''].join('\n');
 }
@@ -41,5 +48,5 @@ export function parseStats(text: string): RunStats | undefined {
   };
   const tbsTranslated = field(LABELS.tbsTranslated), guestInsns = field(LABELS.guestInsns), seconds = field(LABELS.seconds);
   if (tbsTranslated === undefined || guestInsns === undefined || seconds === undefined) return undefined;
-  return { tbsTranslated, guestInsns, seconds };
+  return { tbsTranslated, guestInsns, seconds, regionsBuilt: field(LABELS.regionsBuilt), tbsPromoted: field(LABELS.tbsPromoted) };
 }

@@ -257,7 +257,7 @@ export class Machine {
         if ((++rg.entries & 4095) === 0) this.checkRegion(rg);
       } else {
         st = this.exec(tb);
-        if (tb.execCount >= this.regionThreshold && !tb.hot && tb.valid) this.promote(tb, regionFlags);
+        if (tb.execCount >= this.regionThreshold && !(tb.hot && tb.noRegion) && tb.valid) this.promote(tb, regionFlags);
       }
       prev = rg === null ? tb : null;
       if (st !== TbStatus.NEXT) {
@@ -273,11 +273,14 @@ export class Machine {
    * A TB run regionThreshold times outside a region: it heads a region if it can, else its code
    * is generated again as hot code (Ctx.hot: inline fast paths), from the same instructions and
    * instrumentation (plugins' tb_trans is not called again). A region head whose region is
-   * dropped later comes back here and gets its hot code then.
+   * dropped later comes back here and gets its hot code then. Either way this happens once:
+   * noRegion is set from then on.
    */
   private promote(tb: TranslationBlock, regionFlags: number): void {
     if (tb.flags === regionFlags && this.regions && !tb.noRegion) this.buildRegion(tb);
     if (tb.region !== null) return;
+    tb.noRegion = true;
+    if (tb.hot) return;   // -hot-code: hot from the start
     const gen = generateTb({ pc: tb.pc, flags: tb.flags, insns: tb.insns, instrumentation: tb.instrumentation, trap: tb.trap }, this.env.fp, this.cpu.index, true);
     tb.source = gen.source;
     tb.consts = gen.consts;

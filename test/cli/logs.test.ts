@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseStats } from '../../cli/stats';
-import { FIXED_ENV, QEMU, REPO_ROOT, parseInAsm, qemuRunCounts, requireTool, run, runTbscope } from '../support/oracles';
+import { FIXED_ENV, QEMU, REPO_ROOT, SYSROOT, hasSysroot, parseInAsm, qemuRunCounts, requireTool, run, runTbscope, skipBecause } from '../support/oracles';
 
 const TMP = join(REPO_ROOT, '.tmp', 'cli-logs');
 const example = (name: string) => join(REPO_ROOT, 'examples', 'bin', name);
@@ -103,6 +103,19 @@ describe('cli: --stats against qemu-riscv64', () => {
       assert.match(t.stderr, /^ {2}MIPS:\s+\d+\.\d$/m);
     });
   }
+
+  it('reports the code tiers: hot loops head regions; with a callback on every TB (-plugin bb) they are promoted instead', function () {
+    // hello-dynamic: ld.so's relocation loops run hundreds of times whatever the environment.
+    if (!hasSysroot()) skipBecause(this, `no RISC-V sysroot at ${SYSROOT} (apt-get install libc6-dev-riscv64-cross)`);
+    const plain = parseStats(runTbscope(['--stats', example('hello-dynamic')], { env: FIXED_ENV }).stderr);
+    const perTb = parseStats(runTbscope(['--stats', '-plugin', 'bb', example('hello-dynamic')], { env: FIXED_ENV }).stderr);
+    assert.ok(plain && perTb);
+    assert.ok(plain.regionsBuilt! > 0, 'regions built');
+    assert.equal(plain.tbsPromoted, 0);
+    assert.equal(perTb.regionsBuilt, 0, 'TBs with exec callbacks stay out of regions');
+    assert.ok(perTb.tbsPromoted! > 0, 'TBs promoted');
+    assert.equal(perTb.guestInsns, plain.guestInsns);
+  });
 
   it('-one-insn-per-tb translates one TB per distinct instruction pc (like qemu -one-insn-per-tb)', function () {
     const qemu = requireTool(this, QEMU);
