@@ -222,7 +222,7 @@ try {
     await snap('heat-map-selects-page');
   });
 
-  await step('Open Translation Block shows guest code and generated JavaScript', async () => {
+  await step('Open Translation Block shows guest code and generated JavaScript; closed, a click on the row opens it again', async () => {
     const pane = paneOf('Translation Blocks');
     await expand(pane);
     // Selecting a TB opens it (the view does not use TreeItem commands, which VS Code loses
@@ -242,6 +242,11 @@ try {
     }
     await page.locator('.view-lines', { hasText: 'generated JavaScript' }).first().waitFor();
     await snap('translation-block');
+    // Closed, then the same (still selected) row clicked again: the document opens again.
+    await command('View: Close Editor');
+    await tab.waitFor({ state: 'detached' });
+    await row.click();
+    await tab.waitFor({ timeout: 15_000 });
   });
 
   await step('Callback Trace filters by kind from its toolbar', async () => {

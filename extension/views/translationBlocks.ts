@@ -37,6 +37,14 @@ export class TranslationBlocksView implements vscode.TreeDataProvider<Node>, vsc
       // when the tree refreshes, and a row it does not re-render then answers every click with
       // "Actual command not found" (microsoft/vscode#173233).
       this.tree.onDidChangeSelection((e) => { if (e.selection.length === 1 && e.selection[0].t === 'tb') void this.open(e.selection[0]); }),
+      // A click on the row that is already selected changes no selection, but it expands or
+      // collapses the row: open its document then too (after its tab was closed, say). Collapse
+      // only for the selected TB, so "Collapse All" opens at most one.
+      this.tree.onDidExpandElement((e) => { if (e.element.t === 'tb') void this.open(e.element); }),
+      this.tree.onDidCollapseElement((e) => {
+        const sel = this.tree.selection[0];
+        if (e.element.t === 'tb' && sel?.t === 'tb' && sel.tb.pc === e.element.tb.pc) void this.open(e.element);
+      }),
       vscode.commands.registerCommand('tbscope.tb.revealDisassembly', (n?: Node) => this.revealDisassembly(n)),
     );
   }
