@@ -86,7 +86,7 @@ export class LinuxKernel {
   mapNames: MapName[] = [];
   /** File-backed mmaps (shared libraries ld.so maps at run time): /proc/self/maps, the debugger's module list. */
   readonly fileMaps = new FileMappings();
-  /** MAP_SHARED file mappings, written back at msync, munmap and the end of the process. */
+  /** MAP_SHARED file mappings, kept coherent with the file (written back, updated by write()). */
   readonly sharedMaps = new SharedFileMappings();
   procArgv: string[] = [];
   procEnv: string[] = [];
