@@ -59,7 +59,7 @@ function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string, after?: Af
     ? `PG.setInt32(A & 4095, ${vlo}, true); PG.setInt32((A & 4095) + 4, ${vhi}, true);`
     : `PG.${SETTER[size]}(A & 4095, ${vlo}, true);`;
   const st = `M.st(A, AH, ${size}, ${vlo}, ${vhi})`, fault = c.exitHere(TbStatus.MEM_FAULT);
-  if (!c.hot && !c.region) { c.emit(`if (${st} === 1) ${fault}${after ? ` ${after.slow}` : ''}`); return; }
+  if (!c.hot) { c.emit(`if (${st} === 1) ${fault}${after ? ` ${after.slow}` : ''}`); return; }
   c.emit(`if (AH === 0 && (PG = W[A >>> 12]) !== null${inPage}) { ${set}${after ? ` ${after.fast}` : ''} }`);
   if (c.region) {
     c.setsSmc = true;

@@ -57,7 +57,7 @@ export function renderTbDocument(tb: TbDetail, sourceLine?: (path: string, line:
   }
   out.push('');
   out.push('== generated JavaScript ==');
-  if (tb.hotCode !== undefined) out.push(`// ${tb.hotCode ? 'hot code: inline fast paths (generated again after 500 runs outside a region)' : "the TB's first code: memory and FPU through helper calls"}`);
+  if (tb.hotCode !== undefined) out.push(`// ${tb.hotCode ? 'hot code: inline fast paths (after 500 runs outside a region, or -hot-code)' : "the TB's first code: memory and FPU through helper calls"}`);
   if (tb.inRegion) out.push('// the run loop enters this TB through its region, whose code this is not');
   out.push(tb.js || '// (not available)');
   return out.join('\n') + '\n';
