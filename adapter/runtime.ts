@@ -9,10 +9,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DebugInfo } from '../emulator/debuginfo/index';
 import type { SymbolTable } from '../emulator/elf/symbols';
-import { createProcess, type GuestProcess, type ProcessEnd } from '../emulator/linux/process';
-import { Machine } from '../emulator/machine';
+import { createGuest, type Guest } from '../emulator/guest';
+import type { GuestProcess, ProcessEnd } from '../emulator/linux/process';
+import type { Machine } from '../emulator/machine';
 import { createNodeHost } from '../emulator/node/host';
-import { attachToMachine, imageExtras, loadPlugins, PluginManager } from '../emulator/plugins/index';
+import { loadPlugins, PluginManager } from '../emulator/plugins/index';
 import type { StopReason } from '../emulator/stop';
 import { resolveAsmProgram } from './asm-program';
 import { guestEnv, type LaunchConfig } from './config';
@@ -54,6 +55,7 @@ const DETERMINISTIC_SLICE = 1 << 20;
 const UPDATE_INTERVAL_MS = 250;
 
 export class Runtime extends EventEmitter {
+  readonly guest: Guest;
   readonly machine: Machine;
   readonly proc: GuestProcess;
   readonly plugins: PluginManager;
@@ -71,27 +73,24 @@ export class Runtime extends EventEmitter {
   private slice = 1 << 18;
   private pauseRequested = false;
   private pending?: PendingResume;
-  private innerSyscall?: (m: Machine) => StopReason | undefined;
   private lastUpdate = 0;
   private readonly tempBps = new Set<number>();
 
-  private constructor(readonly config: LaunchConfig, machine: Machine, proc: GuestProcess, plugins: PluginManager) {
+  private constructor(readonly config: LaunchConfig, guest: Guest, plugins: PluginManager) {
     super();
-    this.machine = machine; this.proc = proc; this.plugins = plugins;
+    this.guest = guest; this.machine = guest.machine; this.proc = guest.proc; this.plugins = plugins;
+    const proc = this.proc;
     try {
       const di = new DebugInfo(proc.image.program.elf);
       if (di.hasDebugInfo || di.frames) this.debugInfo = di;
     } catch { /* no usable DWARF: addresses and ELF symbols only */ }
-    // Break-on-syscall: stop before the kernel sees the call; resuming runs it (see resume()).
-    this.innerSyscall = machine.syscallHandler;
-    machine.syscallHandler = (m) => {
+    // Break-on-syscall: stop before the kernel sees the call; resuming runs it (see runPending()).
+    this.machine.ecallHooks.push((cpu) => {
       const f = this.filters;
-      if (f.syscall) {
-        const nr = m.cpu.getXSigned(17);
-        if (!f.syscallNumbers || f.syscallNumbers.has(nr)) return { kind: 'syscall', pc: m.cpu.pc, nr };
-      }
-      return this.innerSyscall?.(m);
-    };
+      if (!f.syscall) return undefined;
+      const nr = cpu.getXSigned(17);
+      return !f.syscallNumbers || f.syscallNumbers.has(nr) ? { kind: 'syscall', pc: cpu.pc, nr } : undefined;
+    });
   }
 
   /** Builds the guest process; throws LoadError/ElfError/PluginLoadError/HostError for bad configurations. */
@@ -115,9 +114,8 @@ export class Runtime extends EventEmitter {
       stdin: () => 0,
       log: (line) => emit('console', line.endsWith('\n') ? line : line + '\n'),
     });
-    const machine = new Machine();
-    const proc = createProcess({
-      program: cfg.program, argv: [cfg.program, ...(cfg.args ?? [])], env: guestEnv(cfg, baseEnv), host, machine,
+    const guest = createGuest({
+      program: cfg.program, argv: [cfg.program, ...(cfg.args ?? [])], env: guestEnv(cfg, baseEnv), host,
       sysroot: cfg.sysroot, deterministic: cfg.deterministic, progName: 'tbscope',
     });
     const plugins = new PluginManager({
@@ -127,9 +125,8 @@ export class Runtime extends EventEmitter {
     // Hot pages are shown by default: with no plugins configured, hotpages is loaded.
     const specs = cfg.plugins ?? ['hotpages'];
     await loadPlugins(plugins, specs, { importModule: (p) => importUrl(pathToFileURL(path.resolve(cfg.cwd ?? '.', p)).href) });
-    attachToMachine(plugins, machine, imageExtras(proc.image, proc.exePath));
-    plugins.vcpuInit(0);
-    const rt = self.rt = new Runtime(cfg, machine, proc, plugins);
+    guest.attachPlugins(plugins);
+    const rt = self.rt = new Runtime(cfg, guest, plugins);
     rt.early = early;
     if (cfg.deterministic) rt.slice = DETERMINISTIC_SLICE;
     return rt;
@@ -305,8 +302,8 @@ export class Runtime extends EventEmitter {
       case 'exit': this.finish(this.proc.handleStop(p.stop)!); return true;
       case 'syscall': {
         const pc = cpu.pc;
-        const r = this.innerSyscall?.(this.machine);
-        if (r) {
+        const r = this.machine.syscallHandler?.(this.machine);
+        if (r && r.kind !== 'yield') {
           if (r.kind === 'exit') { this.finish(this.proc.handleStop(r)!); return true; }
           return this.interpret(r, { kind: 'continue' }) === undefined;
         }
@@ -340,7 +337,7 @@ export class Runtime extends EventEmitter {
 
   private finish(end: ProcessEnd): void {
     this.clearTemps();
-    this.plugins.atexit();
+    this.guest.finish();
     this.state = 'exited';
     this.exitStatus = end.status;
     this.emit('update', { running: false });

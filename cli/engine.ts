@@ -5,13 +5,13 @@
 import { ElfError } from '../emulator/elf/elf';
 import { HostError } from '../emulator/host';
 import { LoadError } from '../emulator/linux/loader';
-import { createProcess, type GuestProcess } from '../emulator/linux/process';
-import { Machine } from '../emulator/machine';
+import { createGuest, type Guest } from '../emulator/guest';
 import { createNodeHost } from '../emulator/node/host';
 import { attachLogs } from './logs';
 import { CliError, type RunOptions } from './options';
-import { PluginExit, type PluginManager } from '../emulator/plugins/index';
+import { PluginExit } from '../emulator/plugins/index';
 import { loadCliPlugins } from './plugins';
+import { codeSpan } from '../emulator/plugins/machine-binding';
 import { qemuSymbolLookup } from './qemu-symbols';
 
 export interface GuestConfig {
@@ -43,28 +43,33 @@ export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
   const o = cfg.options;
   const toLine = (line: string) => cfg.log(line.endsWith('\n') ? line : line + '\n');
   const host = createNodeHost({ deterministic: o.deterministic, log: toLine });
-  const machine = new Machine({ oneInsnPerTb: o.oneInsnPerTb, hotCode: o.hotCode });
-
-  let proc: GuestProcess;
+  let guest: Guest;
   try {
-    proc = createProcess({
-      program: o.program, argv: cfg.argv, env: cfg.envp, host, machine, sysroot: o.ldPrefix,
+    guest = createGuest({
+      program: o.program, argv: cfg.argv, env: cfg.envp, host, sysroot: o.ldPrefix,
+      machine: { oneInsnPerTb: o.oneInsnPerTb, hotCode: o.hotCode },
       deterministic: o.deterministic, strace: o.log.has('strace'), unimp: o.log.has('unimp'),
     });
   } catch (e) {
     throw asCliError(e);
   }
+  const { machine, proc } = guest;
 
   const img = proc.image;
   const objects = img.interp ? [img.program, img.interp] : [img.program];
   const symbolOf = qemuSymbolLookup(objects);
   attachLogs(machine, o.log, { symbolOf, symbols: img.symbols }, cfg.log);
-  let plugins: PluginManager | undefined;
-  if (o.plugins.length) plugins = await loadCliPlugins(o.plugins, machine, proc, o.log.has('plugin') ? cfg.log : undefined, symbolOf);
+  if (o.plugins.length) {
+    const plugins = await loadCliPlugins(o.plugins, o.log.has('plugin') ? cfg.log : undefined);
+    guest.attachPlugins(plugins, {
+      pathToBinary: proc.exePath, ...codeSpan(proc.image), entryCode: proc.image.programEntry,
+      symbolize: (pc) => symbolOf(pc) || null,
+    });
+  }
 
   let status: number;
   try {
-    const end = proc.runToExit();
+    const end = guest.runToExit();
     if (end.status < 0) throw new Error(`guest stopped unexpectedly (${end.stop.kind})`);
     status = end.status;
   } catch (e) {
@@ -72,8 +77,8 @@ export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
     if (!(e instanceof PluginExit)) throw e;
     status = e.code & 0xff;
   }
-  // QEMU runs the plugins' atexit callbacks however the guest ended (their reports).
-  plugins?.atexit();
+  // QEMU runs the plugins' vcpu_exit and atexit callbacks however the guest ended (their reports).
+  guest.finish();
   const { tbsTranslated, regionsBuilt, tbsPromoted } = machine.stats;
-  return { status, tbsTranslated, guestInsns: machine.cpu.instret, regionsBuilt, tbsPromoted };
+  return { status, tbsTranslated, guestInsns: machine.instret, regionsBuilt, tbsPromoted };
 }

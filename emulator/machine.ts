@@ -1,13 +1,16 @@
-// The Machine: one RV64 hart, its guest memory, the TB cache and the run loop that looks TBs up
-// (translating on a miss), runs them and turns what they return into StopReasons. The Linux layer
-// drives it (syscallHandler), the debugger uses breakpoints/singleStep/run budgets/requestPause,
-// plugins install translateHook and flush(), the CLI uses onTranslate (-d in_asm) and onExec
+// The Machine: what QEMU's linux-user shares between guest threads (guest memory, the TB cache,
+// regions, the translate hook) plus one vCPU per thread (CpuState: registers, pc, fflags/frm,
+// LR/SC reservation, instret), and the run loop that runs the current vCPU: looks TBs up
+// (translating on a miss), runs them and turns what they return into StopReasons. The Linux
+// layer drives it (syscallHandler, and its scheduler switches vCPUs with switchTo between runs);
+// the debugger uses breakpoints/singleStep/run budgets/requestPause and ecallHooks; plugins
+// install translateHook, vcpuHooks and flush(); the CLI uses onTranslate (-d in_asm) and onExec
 // (-d exec). Breakpoints and stepping select TB flavours (cache key pc + flags), never a full flush.
 
 import { CpuState } from './cpu/state';
 import type { Insn } from './isa/insn';
 import { Memory } from './memory/memory';
-import type { StopReason } from './stop';
+import { GuestExit, type StopReason } from './stop';
 import { TbCache } from './tcg/cache';
 import { compileTb, generateTb, linkEnv, type CodegenEnv } from './tcg/codegen';
 import type { FpHelperFn } from './tcg/gen-sys';
@@ -30,6 +33,18 @@ export interface MachineOptions {
    */
   hotCode?: boolean;
 }
+
+/** Told when a vCPU is created or removed (plugins' vcpu_init / vcpu_exit, the debugger's thread events). */
+export interface VcpuHook {
+  init?(cpu: CpuState): void;
+  exit?(cpu: CpuState): void;
+}
+
+/**
+ * Consulted at every ecall before the syscall handler, in order: the first stop returned ends the
+ * run with the ecall not executed (the debugger's break on syscall).
+ */
+export type EcallHook = (cpu: CpuState) => StopReason | undefined;
 
 export interface MachineStats {
   tbsTranslated: number;
@@ -57,18 +72,29 @@ class BreakpointSet extends Set<number> {
  */
 const REGION_SLICE = 1 << 20;
 export class Machine {
-  readonly cpu = new CpuState(0);
+  /**
+   * The live vCPUs by index (holes where a thread ended). A new one takes the index after the
+   * highest live one, as QEMU's cpu_get_free_index.
+   */
+  readonly vcpus: (CpuState | undefined)[] = [new CpuState(0)];
   readonly mem = new Memory();
-  /** Called at ecall with cpu.pc at the ecall; return undefined to continue after it. */
+  /**
+   * Called at ecall with cpu.pc at the ecall; return undefined to continue after it. A 'yield'
+   * stop (the thread blocked, yielded or ended) also continues after the ecall when resumed.
+   */
   syscallHandler?: (m: Machine) => StopReason | undefined;
+  /** Checked at every ecall before syscallHandler (see EcallHook). */
+  readonly ecallHooks: EcallHook[] = [];
+  /** Told about every vCPU created or removed after they are added (vCPU 0 exists from the start). */
+  readonly vcpuHooks: VcpuHook[] = [];
   /** Plugins' tb_trans: consulted at every translation. Changing it requires flush(). */
   translateHook?: TranslateHook;
   /** Called after each translation (-d in_asm, the TB view). */
   onTranslate?: (tb: TranslationBlock) => void;
   /** Filled by generated code before memory callbacks run (qemu_plugin_mem_get_value); plugins may supply their own slot. */
-  memValue: MemValueSlot = { lo: 0, hi: 0, info: -1, vcpu: this.cpu.index };
+  memValue: MemValueSlot = { lo: 0, hi: 0, info: -1, vcpu: 0 };
   /** The time CSR (rdtime); default: the instruction count, so runs stay deterministic. */
-  readTime: () => number = () => this.cpu.instret;
+  readTime: () => number = () => this.instret;
   /** Breakpoint addresses: execution stops before the instruction at such a pc. */
   readonly breakpoints: Set<number>;
   /** Stop after every instruction ({kind:'step'}). */
@@ -79,6 +105,9 @@ export class Machine {
   regionThreshold = 500;
   readonly stats: MachineStats & { regionsBuilt: number; tbsPromoted: number };
 
+  private current: CpuState;
+  /** Instructions retired by vCPUs that were removed (their threads ended). */
+  private retiredByRemoved = 0;
   private readonly cache: TbCache;
   private readonly env: CodegenEnv;
   private readonly oneInsn: boolean;
@@ -95,6 +124,7 @@ export class Machine {
     this.oneInsn = !!opts.oneInsnPerTb;
     this.hotCode = !!opts.hotCode;
     this.maxTbInsns = Math.max(1, Math.min(opts.maxTbInsns ?? MAX_TB_INSNS, MAX_TB_INSNS));
+    this.current = this.vcpus[0]!;
     this.cache = new TbCache(this.mem);
     const cache = this.cache;
     this.stats = { tbsTranslated: 0, flushes: 0, regionsBuilt: 0, tbsPromoted: 0, get tbsInvalidated() { return cache.invalidated; } };
@@ -108,11 +138,56 @@ export class Machine {
       }
     };
     this.breakpoints = bps;
+    const cpu = this.current;
     this.env = linkEnv({
-      S: this.cpu, X: this.cpu.x, FR: this.cpu.f, M: this.mem, R: this.mem.R, W: this.mem.W,
+      S: cpu, X: cpu.x, FR: cpu.f, FD: cpu.fd, FS: cpu.fs, M: this.mem, R: this.mem.R, W: this.mem.W,
       MV: this.memValue, TIME: () => this.readTime(), TRACE: (tb) => this.traceHook?.(tb as TranslationBlock),
-      VCPU: this.cpu.index, budget: 0, softBudget: 0, attn: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
+      VCPU: cpu.index, budget: 0, softBudget: 0, attn: 0, fp: fpHelpers as Readonly<Record<string, FpHelperFn>>,
     });
+  }
+
+  /** The running vCPU (the one run() runs; the scheduler picks it with switchTo). */
+  get cpu(): CpuState { return this.current; }
+
+  /** Instructions retired by every vCPU, the removed ones included. */
+  get instret(): number {
+    let n = this.retiredByRemoved;
+    for (const c of this.vcpus) if (c) n += c.instret;
+    return n;
+  }
+
+  /** A new vCPU (a new guest thread), told to the vcpuHooks; it runs once switched to. */
+  addVcpu(): CpuState {
+    let index = 0;
+    for (const c of this.vcpus) if (c) index = Math.max(index, c.index + 1);
+    const cpu = new CpuState(index);
+    this.vcpus[index] = cpu;
+    for (const h of this.vcpuHooks) h.init?.(cpu);
+    return cpu;
+  }
+
+  /** Removes a vCPU whose thread ended (not the running one: switch first). */
+  removeVcpu(cpu: CpuState): void {
+    if (this.vcpus[cpu.index] !== cpu) return;
+    for (const h of this.vcpuHooks) h.exit?.(cpu);
+    this.retiredByRemoved += cpu.instret;
+    this.vcpus[cpu.index] = undefined;
+    while (this.vcpus.length > 1 && this.vcpus[this.vcpus.length - 1] === undefined) this.vcpus.length--;
+  }
+
+  /**
+   * Makes `cpu` the running vCPU: the generated code's environment and the memory-callback slot
+   * point at its state from the next TB on. Its LR reservation is dropped, as Linux does on every
+   * context switch (an SC after a switch fails and the guest's loop retries), so another vCPU's
+   * store between its LR and SC can never go unnoticed.
+   */
+  switchTo(cpu: CpuState): void {
+    if (cpu === this.current) return;
+    this.current = cpu;
+    cpu.reservation = -1;
+    const env = this.env;
+    env.S = cpu; env.X = cpu.x; env.FR = cpu.f; env.FD = cpu.fd; env.FS = cpu.fs; env.VCPU = cpu.index;
+    this.memValue.vcpu = cpu.index;
   }
 
   /** -d exec: called with each TB as it starts executing (only TBs translated while set carry the call). */
@@ -197,7 +272,7 @@ export class Machine {
     const shown = trap?.kind === 'illegal' ? [illegalInsn(pc, trap.raw)] : trap ? undefined : formed.insns;
     const instr = this.translateHook && shown ? this.translateHook({ pc, insns: shown, flags }) : undefined;
     const tb = new TranslationBlock(pc, flags, formed.size, formed.insns, ++this.seq, instr, trap);
-    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap }, this.env.fp, this.cpu.index, this.hotCode);
+    const gen = generateTb({ pc, flags, insns: formed.insns, instrumentation: instr, trap }, this.env.fp, this.hotCode);
     tb.hot = this.hotCode;
     tb.source = gen.source;
     tb.consts = gen.consts;
@@ -217,6 +292,16 @@ export class Machine {
    * instruction.
    */
   run(opts: { maxInsns?: number; atBlockBoundary?: boolean } = {}): StopReason {
+    try {
+      return this.runLoop(opts);
+    } catch (e) {
+      // A plugin (or other code run from a TB) ended the guest.
+      if (e instanceof GuestExit) return { kind: 'exit', code: e.code };
+      throw e;
+    }
+  }
+
+  private runLoop(opts: { maxInsns?: number; atBlockBoundary?: boolean }): StopReason {
     const cpu = this.cpu, jc = this.cache.jc, bps = this.breakpoints, env = this.env;
     const limit = opts.maxInsns !== undefined ? cpu.instret + opts.maxInsns : Infinity;
     // The bound TB choice must respect: the budget itself when exact, none when soft.
@@ -281,7 +366,7 @@ export class Machine {
     if (tb.region !== null) return;
     tb.noRegion = true;
     if (tb.hot) return;   // -hot-code: hot from the start
-    const gen = generateTb({ pc: tb.pc, flags: tb.flags, insns: tb.insns, instrumentation: tb.instrumentation, trap: tb.trap }, this.env.fp, this.cpu.index, true);
+    const gen = generateTb({ pc: tb.pc, flags: tb.flags, insns: tb.insns, instrumentation: tb.instrumentation, trap: tb.trap }, this.env.fp, true);
     tb.source = gen.source;
     tb.consts = gen.consts;
     tb.fn = compileTb(gen);
@@ -301,7 +386,7 @@ export class Machine {
     if (!members) return;
     hot.noRegion = false;
     const r = new Region(members);
-    const gen = generateRegion(members, this.env.fp, this.cpu.index);
+    const gen = generateRegion(members, this.env.fp);
     r.source = gen.source;
     r.consts = gen.consts;
     r.fn = compileTb({ source: gen.source, consts: gen.consts, helpers: [] });
@@ -372,11 +457,15 @@ export class Machine {
     const cpu = this.cpu, pc = cpu.pc;
     switch (st) {
       case TbStatus.ECALL: {
+        for (const h of this.ecallHooks) {
+          const r = h(cpu);
+          if (r) return r;
+        }
         if (!this.syscallHandler) return { kind: 'syscall', pc, nr: cpu.getXSigned(17) };
         const r = this.syscallHandler(this);
-        if (r) return r;
+        if (r && r.kind !== 'yield') return r;
         if (cpu.pc === pc) cpu.pc = pc + 4;
-        return undefined;
+        return r ? { kind: 'yield', pc: cpu.pc } : undefined;
       }
       case TbStatus.EBREAK:
         return { kind: 'ebreak', pc };

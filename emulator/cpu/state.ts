@@ -1,4 +1,4 @@
-// Architectural state of one RV64 hart (vCPU) in user mode. 64-bit integer registers are kept
+// Architectural state of one RV64 hart (vCPU) in user mode: one per guest thread (Machine.vcpus). 64-bit integer registers are kept
 // as int32 lo/hi pairs (see DESIGN.md: predictable in V8, unlike BigInt in locals). FP registers
 // are kept as raw bits, so NaN payloads and NaN-boxing are never disturbed by JS doubles.
 
@@ -7,6 +7,9 @@ export class CpuState {
   readonly x = new Int32Array(64);
   /** f0..f31 raw bits: f[2*r] = low 32 bits, f[2*r+1] = high 32 bits. Singles are NaN-boxed (high = -1). */
   readonly f = new Int32Array(64);
+  /** f as doubles (register r at index r) and as floats (the single in r at index 2r): generated code's FD/FS. */
+  readonly fd = new Float64Array(this.f.buffer);
+  readonly fs = new Float32Array(this.f.buffer);
   /** Program counter (a non-negative JS integer < 2^53). */
   pc = 0;
   /** Accrued FP exception flags (NV=16 DZ=8 OF=4 UF=2 NX=1) and dynamic rounding mode. */

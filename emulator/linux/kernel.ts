@@ -21,7 +21,10 @@ import { SharedFileMappings } from './sharedmaps';
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
-  cpu: CpuState;
+  /** The running vCPU. */
+  readonly cpu: CpuState;
+  /** Instructions retired by every vCPU. */
+  readonly instret: number;
   mem: GuestMemory;
   /** Called at each ecall with cpu.pc at the ecall; undefined = continue after it. */
   syscallHandler?(m: never): StopReason | undefined;
@@ -29,6 +32,17 @@ export interface LinuxMachine {
   /** Drops translations overlapping [addr, addr+len) (munmap, mprotect, file remaps, flush_icache). */
   invalidateRange(addr: number, len: number): void;
   flush(): void;
+}
+
+/**
+ * Told about every syscall, as QEMU's linux-user calls the plugins (qemu_plugin_vcpu_syscall,
+ * _syscall_filter, _syscall_ret): plugins register here instead of wrapping the handler.
+ */
+export interface SyscallHook {
+  /** Before the syscall runs (nr in a7, arguments in a0..a5): a value returned replaces it as its result. */
+  enter?(cpu: CpuState, nr: number): bigint | undefined;
+  /** After it returned `ret` (not for exit, exit_group or a syscall that ended the process). */
+  exit?(cpu: CpuState, nr: number, ret: number): void;
 }
 
 export interface KernelOptions {
@@ -185,8 +199,33 @@ export class LinuxKernel {
 
   // ---- the ecall entry point -------------------------------------------------------------
 
-  /** Runs the syscall in a7 with a0..a5; sets a0 unless the process ended. */
+  /** Registered observers of every syscall (plugins), see SyscallHook. */
+  readonly syscallHooks: SyscallHook[] = [];
+
+  /** Runs the syscall in a7 with a0..a5 through the hooks; sets a0 unless the process ended. */
   syscall(): StopReason | undefined {
+    const hooks = this.syscallHooks;
+    if (hooks.length === 0) return this.dispatch();
+    const cpu = this.cpu, nr = cpu.getXSigned(17);
+    for (const h of hooks) {
+      const filtered = h.enter?.(cpu, nr);
+      if (filtered !== undefined) {
+        cpu.setX(10, filtered);
+        this.syscallReturned(cpu, nr, cpu.getXSigned(10));
+        return undefined;
+      }
+    }
+    const stop = this.dispatch();
+    if (!stop) this.syscallReturned(cpu, nr, cpu.getXSigned(10));
+    return stop;
+  }
+
+  /** Tells the hooks a syscall of `cpu` returned (at once, or when its blocked thread wakes). */
+  syscallReturned(cpu: CpuState, nr: number, ret: number): void {
+    for (const h of this.syscallHooks) h.exit?.(cpu, nr, ret);
+  }
+
+  private dispatch(): StopReason | undefined {
     const nr = this.cpu.getXNum(17);
     const def = lookupSyscall(nr);
     if (!def) {

@@ -5,6 +5,7 @@
 // flags, memory info) that the API checks, and unloads the plugin if the callback throws.
 
 import type { CpuState } from '../cpu/state';
+import { GuestExit } from '../stop';
 import type { Insn } from '../isa/insn';
 import type { GuestMemory } from '../memory/types';
 import { CbFlags } from '../tcg/instrument';
@@ -50,9 +51,7 @@ export class PluginSetPc {
 }
 
 /** Thrown by a plugin that ends the guest (QEMU plugins call exit(), e.g. stoptrigger): exit status `code`. */
-export class PluginExit {
-  constructor(readonly code: number) {}
-}
+export class PluginExit extends GuestExit {}
 
 /** Control-flow signals that pass through plugin wrappers to the Machine instead of unloading the plugin. */
 export const isPluginSignal = (e: unknown): e is PluginSetPc | PluginExit => e instanceof PluginSetPc || e instanceof PluginExit;
@@ -96,6 +95,8 @@ export class PluginManager {
   memValue: MemValueSlot = { lo: 0, hi: 0 };
   binding: PluginBinding | null = null;
   vcpusStarted = 0;
+  /** Set once the process-exit sequence (vcpu_exit for each vCPU, atexit) has run. */
+  exited = false;
   /** True when reset/uninstall work waits for a safe point; the run loop then calls runPendingWork(). */
   hasPendingWork = false;
   /** Observer of every dynamic callback (set by the `trace` plugin); null costs one compare. */

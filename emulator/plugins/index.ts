@@ -13,5 +13,5 @@ export { BUILTINS } from './builtin/index';
 export { traceBuffer, TraceRing } from './builtin/trace';
 export { hotPagesOf, type PageCounters } from './builtin/hotpages';
 export { boolParse } from './api';
-export { attachToMachine, codeSpan, imageExtras, type AttachExtras } from './machine-binding';
+export { attachPlugins, pluginsUserExit, codeSpan, imageExtras, type AttachExtras } from './machine-binding';
 export * from './types';

@@ -1,14 +1,13 @@
 // Connects a PluginManager to a Machine the way QEMU's core wires plugins into TCG and
 // linux-user: the translate hook and memory-value slot for the translator, flushes and
-// safe-point work through the run loop, and the syscall / syscall filter / syscall_ret hooks
-// around the Linux layer's ecall handler. Call it after the Linux layer has installed its
-// syscallHandler, and call vcpuInit(0) before the guest runs and atexit() when it ends.
+// safe-point work through the run loop, vcpu_init/vcpu_exit per vCPU, and the syscall /
+// syscall filter / syscall_ret hooks of the Linux kernel. emulator/guest.ts calls it.
 
 import { PF_X, PT_LOAD } from '../elf/elf';
 import type { LoadedImage } from '../linux/loader';
 import type { Machine } from '../machine';
-import type { StopReason } from '../stop';
-import { PluginExit, type PluginBinding, type PluginManager } from './core';
+import type { LinuxKernel } from '../linux/kernel';
+import type { PluginBinding, PluginManager } from './core';
 
 /** What the caller knows about the guest program beyond the Machine (see PluginBinding). */
 export type AttachExtras = Pick<PluginBinding, 'pathToBinary' | 'startCode' | 'endCode' | 'entryCode' | 'symbolize'>;
@@ -37,9 +36,20 @@ export function imageExtras(image: LoadedImage, exePath: string): AttachExtras {
   };
 }
 
-export function attachToMachine(mgr: PluginManager, machine: Machine, extras: AttachExtras = {}): void {
+/**
+ * Wires a PluginManager into a Machine and its Linux kernel through their hook lists: the translate
+ * hook and memory-value slot for the translator, vcpu_init/vcpu_exit as vCPUs (threads) come and
+ * go, and the syscall / syscall filter / syscall_ret callbacks around every syscall. vCPUs that
+ * exist already get their vcpu_init now. A plugin ending the guest (stoptrigger's exit()) throws
+ * PluginExit, a GuestExit, which Machine.run turns into an exit stop.
+ */
+export function attachPlugins(mgr: PluginManager, machine: Machine, kernel: LinuxKernel | undefined, extras: AttachExtras = {}): void {
   const binding: PluginBinding = {
-    cpu: () => machine.cpu,
+    cpu: (index) => {
+      const cpu = machine.vcpus[index];
+      if (!cpu) throw new Error(`vCPU ${index} does not exist`);
+      return cpu;
+    },
     memory: machine.mem,
     flushTbs: () => { machine.flush(); mgr.flush(); },
     requestExit: () => machine.requestExit(() => mgr.runPendingWork()),
@@ -50,34 +60,29 @@ export function attachToMachine(mgr: PluginManager, machine: Machine, extras: At
   mgr.memValue = machine.memValue;
   machine.translateHook = mgr.translate;
   machine.flush();
+  machine.vcpuHooks.push({ init: (cpu) => mgr.vcpuInit(cpu.index), exit: (cpu) => mgr.vcpuExit(cpu.index) });
+  kernel?.syscallHooks.push({
+    enter: (cpu, num) => {
+      if (!mgr.wantsSyscalls) return undefined;
+      // linux-user passes a0..a5 as arg1..arg6; RISC-V has no arg7/arg8 (QEMU passes 0).
+      const args = [10, 11, 12, 13, 14, 15].map(r => BigInt.asUintN(64, cpu.getX(r)));
+      args.push(0n, 0n);
+      mgr.syscall(cpu.index, num, args);
+      const f = mgr.syscallFilter(cpu.index, num, args);
+      return f.filtered ? f.ret : undefined;
+    },
+    exit: (cpu, num, ret) => { if (mgr.wantsSyscalls) mgr.syscallRet(cpu.index, num, ret); },
+  });
+  for (const cpu of machine.vcpus) if (cpu) mgr.vcpuInit(cpu.index);
+}
 
-  // A plugin ending the guest (stoptrigger's exit()) surfaces as an ordinary exit stop.
-  const run = machine.run.bind(machine);
-  machine.run = (opts?: { maxInsns?: number }): StopReason => {
-    try {
-      return run(opts);
-    } catch (e) {
-      if (e instanceof PluginExit) return { kind: 'exit', code: e.code };
-      throw e;
-    }
-  };
-
-  const inner = machine.syscallHandler;
-  machine.syscallHandler = (m: Machine) => {
-    if (!mgr.wantsSyscalls) return inner?.(m);
-    const cpu = m.cpu, num = cpu.getXSigned(17);
-    // linux-user passes a0..a5 as arg1..arg6; RISC-V has no arg7/arg8 (QEMU passes 0).
-    const args = [10, 11, 12, 13, 14, 15].map(r => BigInt.asUintN(64, cpu.getX(r)));
-    args.push(0n, 0n);
-    mgr.syscall(cpu.index, num, args);
-    const f = mgr.syscallFilter(cpu.index, num, args);
-    if (f.filtered) {
-      cpu.setX(10, f.ret);
-      mgr.syscallRet(cpu.index, num, cpu.getXSigned(10));
-      return undefined;
-    }
-    const stop = inner?.(m);
-    if (!stop) mgr.syscallRet(cpu.index, num, cpu.getXSigned(10));
-    return stop;
-  };
+/**
+ * QEMU's qemu_plugin_user_exit: at the end of the process every vCPU still running gets its
+ * vcpu_exit, then the atexit callbacks run (once, however the guest ended).
+ */
+export function pluginsUserExit(mgr: PluginManager, machine: Machine): void {
+  if (mgr.exited) return;
+  mgr.exited = true;
+  for (const cpu of machine.vcpus) if (cpu) mgr.vcpuExit(cpu.index);
+  mgr.atexit();
 }

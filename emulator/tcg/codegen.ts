@@ -25,9 +25,14 @@ const GEN: Record<Mnemonic, Gen> = (() => {
   return out;
 })();
 
-/** What the generated code is linked against (one set per Machine). */
+/**
+ * What the generated code is linked against (one object per Machine). S, X, FR, FD, FS and VCPU
+ * are the running vCPU's: the Machine points them at another vCPU when it switches threads
+ * (Machine.switchTo), and generated code fetches them at every entry, so one translated TB
+ * serves every vCPU.
+ */
 export interface CodegenEnv {
-  S: unknown;                 // CpuState
+  S: unknown;                 // CpuState of the running vCPU
   X: Int32Array;              // cpu.x
   FR: Int32Array;             // cpu.f
   /** cpu.f as doubles, register r at index r (made by linkEnv). */
@@ -40,6 +45,7 @@ export interface CodegenEnv {
   MV: unknown;                // MemValueSlot for memory callbacks
   TIME: () => number;         // the time CSR
   TRACE: (tb: unknown) => void;  // -d exec hook (only called by EXEC_TRACE TBs)
+  /** The running vCPU's index (plugin callbacks' vcpu_index, scoreboard entries). */
   VCPU: number;
   /** Instructions a region may retire before returning (set by the run loop before each entry). */
   budget: number;
@@ -140,10 +146,9 @@ export function callsPlugins(ins: TbInstrumentation | undefined): boolean {
 }
 
 /** Builds the source of one TB's function; `hot`: with the inline fast paths worth it only in code that runs often (Ctx.hot). */
-export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelperFn>>, vcpu = 0, hot = false): GeneratedTb {
+export function generateTb(tb: TbSourceInput, fp: Readonly<Record<string, FpHelperFn>>, hot = false): GeneratedTb {
   const c = new Ctx();
   c.fp = fp;
-  c.vcpu = vcpu;
   c.hot = hot;
   c.emit('TB.execCount++;');
   if (tb.flags & TbFlags.EXEC_TRACE) c.emit('TRACE(TB);');
@@ -192,8 +197,11 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
       .replace(/@IFLUSH@/g, iflush)
       .replace(/@RFLUSH@/g, rflush);
   }
-  // Only what the body mentions is fetched from the environment / TB at entry, or declared.
+  // The one exit sequence (codegen's only other code): it may flush scoreboard entries (VCPU).
+  const exitSeq = `${store(dirty)} ${iflush} ${rflush} ${c.directCalls ? 'MV.info = -1; ' : ''}S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`;
+  // Only what the body and exit mention is fetched from the environment / TB at entry, or declared.
   const seen = new Set(body.match(NAMES));
+  if (iflush) seen.add('VCPU');
   seen.add('S'); seen.add('X');
   const env = ENV_NAMES.filter((n) => seen.has(n)).map((n) => `${n} = E.${n}`);
   const temps = TEMPORARIES.filter((t) => seen.has(t)).map((t) => `${t} = ${t === 'PG' ? 'null' : '0'}`);
@@ -208,7 +216,7 @@ export function assemble(c: Ctx, extraLets: string[], lines: string[]): string {
     body,
     '}',
     // Direct memory callbacks leave their "running" marker set until here (DirectMemCallback).
-    `${store(dirty)} ${iflush} ${rflush} ${c.directCalls ? 'MV.info = -1; ' : ''}S.pc = XPC; S.instret += ${c.region ? 'N + ' : ''}XK; return XS;`,
+    exitSeq,
   ].join('\n');
 }
 
@@ -225,5 +233,8 @@ export function compileTb(gen: GeneratedTb): TbFunction {
 /** The environment object generated code reads (built once per Machine). */
 export function linkEnv(env: CodegenEnv): CodegenEnv & { H: typeof ARITH; AR: typeof ARITH_RET } {
   const { buffer, byteOffset, length } = env.FR;
-  return { ...env, FD: new Float64Array(buffer, byteOffset, length >> 1), FS: new Float32Array(buffer, byteOffset, length), H: ARITH, AR: ARITH_RET };
+  return {
+    ...env, FD: env.FD ?? new Float64Array(buffer, byteOffset, length >> 1), FS: env.FS ?? new Float32Array(buffer, byteOffset, length),
+    H: ARITH, AR: ARITH_RET,
+  };
 }

@@ -34,8 +34,6 @@ export class Ctx {
   nextBranch?: { test: string; taken: number; fallThrough: number };
   /** Helper names the TB uses (destructured from the helper table in the factory). */
   readonly helpers = new Set<string>();
-  /** vCPU index the TB is translated for (scoreboard entries are index + vcpu * stride). */
-  vcpu = 0;
   /** FPU helpers by mnemonic (emulator/fpu), called by F/D computational instructions. */
   fp: Readonly<Record<string, FpHelperFn>> = {};
 
@@ -70,8 +68,14 @@ export class Ctx {
     return `K${i}`;
   }
 
-  /** Element of a scoreboard entry for this vCPU, as `Kn[i]`. */
-  entry(e: U64Entry): string { return `${this.konst(e.array)}[${e.index + this.vcpu * e.stride}]`; }
+  /**
+   * Element of a scoreboard entry for the running vCPU, as `Kn[i + VCPU * stride]`: TBs are
+   * shared by every vCPU, so the index is read at run time (QEMU's TBs read cpu_index too).
+   */
+  entry(e: U64Entry): string {
+    const at = e.stride === 1 ? 'VCPU' : `VCPU * ${e.stride}`;
+    return `${this.konst(e.array)}[${e.index === 0 ? at : `${e.index} + ${at}`}]`;
+  }
 
   /**
    * Inline ADD_U64 ops accumulate in a JS number local per scoreboard element and reach the

@@ -88,7 +88,7 @@ function memCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, vlo
     c.beforeCallback(cb.flags >= CbFlags.R_REGS, c.insn.pc, d !== undefined);
     if (d) {
       c.directCalls = true;
-      c.emit(`MV.info = ${info}; ${c.konst(d.call)}(${c.vcpu}, ${info}, ${va}, ${c.konst(cb.userdata)});`);
+      c.emit(`MV.info = ${info}; ${c.konst(d.call)}(VCPU, ${info}, ${va}, ${c.konst(cb.userdata)});`);
     } else {
       c.emit(`${c.konst(cb.fn)}(VCPU, ${info}, ${va}, ${c.konst(cb.userdata)});`);
     }

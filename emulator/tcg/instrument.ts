@@ -44,7 +44,7 @@ export interface MemCallback {
  * A NO_REGS memory callback the translator may call without the full wrapper, so V8 can inline
  * the plugin's function into the TB. Generated code does
  *   MV.info = info; call(vcpu, info, vaddr, userdata);
- * with vcpu and info as literals, where `call` is the plugin's function inside a try/catch that
+ * with info a literal and vcpu the running vCPU's index (VCPU), where `call` is the plugin's function inside a try/catch that
  * reports and unloads a plugin that throws. The TB then goes on: the unload flushes the TBs
  * before the next one runs, and `call` skips the dead plugin's later callbacks in this one (it
  * does the same when the plugin's generation ends any other way). MV.info marks the memory
@@ -92,6 +92,6 @@ export interface MemValueSlot {
   lo: number; hi: number;
   /** From a direct memory callback to the end of its TB: that callback's meminfo (else -1 or absent). */
   info?: number;
-  /** The vCPU whose generated code writes this slot. */
+  /** The vCPU running the generated code that writes this slot (Machine.switchTo keeps it current). */
   vcpu?: number;
 }

@@ -146,10 +146,9 @@ function straightOn(tb: TranslationBlock): number | undefined {
  * into the next case where its code continues without a taken branch (crc-sieve with hotpages
  * -5%, interp -3%).
  */
-export function generateRegion(members: readonly TranslationBlock[], fp: Readonly<Record<string, FpHelperFn>>, vcpu: number): { source: string; consts: unknown[] } {
+export function generateRegion(members: readonly TranslationBlock[], fp: Readonly<Record<string, FpHelperFn>>): { source: string; consts: unknown[] } {
   const c = new Ctx();
   c.fp = fp;
-  c.vcpu = vcpu;
   c.region = true;
   c.hot = true;
   const order = layout(members);

@@ -62,7 +62,7 @@ describe('fpu: inline fast paths in translated code vs qemu-riscv64 (fpgen.c ora
         const fields = { rd: compare ? XRD : 4, rs1: 1, rs2: 2, rs3: 3, ...(rm >= 0 ? { rm } : {}) };
         const insn = decodeWord(0x10000, encode(op, fields));
         assert.ok(insn && insn.op === op, `${op} does not round-trip through encode/decode`);
-        const gen = generateTb({ pc: 0x10000, flags: 0, insns: [insn] }, fp, 0, true);   // hot: with the fast paths
+        const gen = generateTb({ pc: 0x10000, flags: 0, insns: [insn] }, fp, true);   // hot: with the fast paths
         assert.match(gen.source, /\) \{ [^}]*\} else \{ T2 = K\d+\(/, 'no inline fast path in the generated code');
         // TBs that are not hot (not in a region) call the helper: the fast path would cost more compile time than it saves.
         assert.doesNotMatch(generateTb({ pc: 0x10000, flags: 0, insns: [insn] }, fp).source, /else \{ T2 = K\d+\(/);

@@ -1,12 +1,12 @@
 // Shared pieces of the Linux user-mode tests: running a fixture in-process under tbscope with
-// captured output (the same path the CLI takes: Machine + createProcess + createNodeHost),
+// captured output (the same path the CLI takes: createGuest + createNodeHost),
 // issuing single syscalls on a loaded process, and scratch folders.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Machine } from '../../emulator/machine';
-import { createProcess, type GuestProcess, type ProcessEnd } from '../../emulator/linux/process';
+import { createGuest } from '../../emulator/guest';
+import type { GuestProcess, ProcessEnd } from '../../emulator/linux/process';
 import { createNodeHost, type NodeHostOptions } from '../../emulator/node/host';
 import type { StopReason } from '../../emulator/stop';
 import { REPO_ROOT } from '../support/oracles';
@@ -47,8 +47,8 @@ export function start(program: string, o: StartOptions = {}): { proc: GuestProce
     stdin: () => 0,
     ...o.host,
   });
-  const proc = createProcess({
-    program, argv: o.argv ?? [program], env: o.env ?? ['A=1'], host, machine: new Machine(),
+  const { proc } = createGuest({
+    program, argv: o.argv ?? [program], env: o.env ?? ['A=1'], host,
     deterministic: o.deterministic ?? true, strace: o.strace, unimp: o.unimp, sysroot: o.sysroot,
   });
   return { proc, out };
@@ -60,7 +60,7 @@ export function runGuest(program: string, o: StartOptions = {}): GuestRun {
   const end = proc.runToExit();
   return {
     stdout: Buffer.concat(out.stdout).toString('latin1'), stderr: Buffer.concat(out.stderr).toString('latin1'),
-    log: out.log, status: end.status, end, instret: proc.machine.cpu.instret, proc,
+    log: out.log, status: end.status, end, instret: proc.machine.instret, proc,
   };
 }
 

@@ -1,4 +1,4 @@
-// The plugin layer on the real Machine and Linux layer (attachToMachine): memory callback values
+// The plugin layer on the real Machine and Linux layer (attachPlugins): memory callback values
 // against guest memory, register reads in R_REGS callbacks, set_pc, syscall hooks against
 // qemu-riscv64 -strace, and stoptrigger ending the guest with its exit code.
 

@@ -1,12 +1,10 @@
 // Runs a guest program on the real Machine and Linux layer with plugins attached the way the CLI
-// does (attachToMachine + imageExtras, vCPU init, run to exit, atexit), capturing the plugin log
+// does (createGuest + attachPlugins, run to exit, finish: vcpu_exit + atexit), capturing the plugin log
 // and plugin errors. Shared by the plugin tests that need a whole program (machine, oracle).
 
-import { createProcess } from '../../emulator/linux/process';
-import { Machine } from '../../emulator/machine';
+import { createGuest } from '../../emulator/guest';
 import { createNodeHost } from '../../emulator/node/host';
 import { PluginManager } from '../../emulator/plugins/core';
-import { attachToMachine, imageExtras } from '../../emulator/plugins/machine-binding';
 
 export interface PluginRun {
   /** Exit status as a shell sees it. */
@@ -28,14 +26,13 @@ export function runWithPlugins(prog: string, setup: (mgr: PluginManager) => void
   let log = '', stdout = '';
   const errors: string[] = [];
   const host = createNodeHost({ deterministic: true, stdout: (d) => { stdout += Buffer.from(d).toString('latin1'); }, stderr: () => undefined, log: () => undefined });
-  const machine = new Machine();
+  const guest = createGuest({ program: prog, argv: [prog], env: [], host, deterministic: true });
+  const { machine, proc } = guest;
   machine.regions = opts.regions ?? true;
-  const proc = createProcess({ program: prog, argv: [prog], env: [], host, machine, deterministic: true });
   const mgr = new PluginManager({ out: t => { log += t; }, error: l => errors.push(l) });
   setup(mgr);
-  attachToMachine(mgr, machine, imageExtras(proc.image, proc.exePath));
-  mgr.vcpuInit(0);
-  const end = proc.runToExit();
-  mgr.atexit();
-  return { status: end.status, log, errors, brkEnd: proc.kernel.brkCur, instret: machine.cpu.instret, stdout, regionsBuilt: machine.stats.regionsBuilt };
+  guest.attachPlugins(mgr);
+  const end = guest.runToExit();
+  guest.finish();
+  return { status: end.status, log, errors, brkEnd: proc.kernel.brkCur, instret: machine.instret, stdout, regionsBuilt: machine.stats.regionsBuilt };
 }

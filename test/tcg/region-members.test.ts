@@ -91,7 +91,7 @@ describe('region members', () => {
     const order = layout([head, exit, tail, after, body]).map((tb) => tb.pc);
     assert.deepEqual(order, [0x1000, 0x1004, 0x1200, 0x1204, 0x1100]);
     // The generated region falls into the next case on those edges: no dispatch for them.
-    const src = generateRegion([head, exit, tail, after, body], {}, 0).source;
+    const src = generateRegion([head, exit, tail, after, body], {}).source;
     const cases = src.split(/\ncase \d+: \{\n/).slice(1);
     assert.equal(cases.length, 5);
     assert.doesNotMatch(cases[0].split('\n}\n')[0], /pc = 4100; t = \d+; continue/, 'head continues into the body by falling through');
