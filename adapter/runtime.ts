@@ -186,15 +186,15 @@ export class Runtime extends EventEmitter {
       }
       if (this.pauseRequested) { this.stopWith({ reason: 'pause' }); return; }
       const stepping = mode.kind === 'stepInsn' || mode.kind === 'stepWhile';
-      const t0 = performance.now(), i0 = this.machine.cpu.instret;
+      const t0 = performance.now(), i0 = this.machine.instret;
       let stop: StopReason;
       if (stepping) {
         this.machine.singleStep = true;
-        try { stop = this.machine.run(); } finally { this.machine.singleStep = false; }
+        try { stop = this.proc.run(); } finally { this.machine.singleStep = false; }
       } else {
         // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does.
-        stop = this.machine.run({ maxInsns: this.slice, atBlockBoundary: true });
-        this.adaptSlice(performance.now() - t0, this.machine.cpu.instret - i0);
+        stop = this.proc.run({ maxInsns: this.slice, atBlockBoundary: true });
+        this.adaptSlice(performance.now() - t0, this.machine.instret - i0);
       }
       const next = this.interpret(stop, mode);
       if (next === undefined) return;
@@ -222,7 +222,8 @@ export class Runtime extends EventEmitter {
   private interpret(stop: StopReason, mode: RunMode): RunMode | undefined {
     const cpu = this.machine.cpu;
     switch (stop.kind) {
-      case 'budget': return mode;
+      case 'budget': case 'yield': return mode;
+      case 'deadlock': this.finish(this.proc.handleStop(stop)!); return undefined;
       case 'pause': {
         const hit = this.watchHit?.();
         if (hit) { this.stopWith(hit); return undefined; }
@@ -307,6 +308,7 @@ export class Runtime extends EventEmitter {
           if (r.kind === 'exit') { this.finish(this.proc.handleStop(r)!); return true; }
           return this.interpret(r, { kind: 'continue' }) === undefined;
         }
+        // Done, or parked / ended in a thread syscall (the scheduler takes it from there).
         if (cpu.pc === pc) cpu.pc = pc + 4;
         return false;
       }

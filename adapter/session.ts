@@ -104,7 +104,7 @@ export class TbscopeSession extends LoggingDebugSession {
     rt.filters = applyFilters(this.filterArgs);
     rt.on('output', (o: { category: string; text: string }) => this.sendEvent(new OutputEvent(o.text, o.category)));
     rt.on('stopped', (s: RuntimeStop) => this.onStopped(s));
-    rt.on('update', (u: { running: boolean }) => this.sendEvent(new Event('tbscope/update', { ...u, instructions: rt.machine.cpu.instret, translationBlocks: rt.machine.stats.tbsTranslated, pc: rt.pc })));
+    rt.on('update', (u: { running: boolean }) => this.sendEvent(new Event('tbscope/update', { ...u, instructions: rt.machine.instret, translationBlocks: rt.machine.stats.tbsTranslated, pc: rt.pc })));
     rt.on('exited', (code: number) => {
       if (this.rt !== rt) return;
       this.sendEvent(new ExitedEvent(code));

@@ -18,6 +18,10 @@ import { deliverToHandler, type SigInfo } from './sigframe';
 import type { MapName } from './procfs';
 import { FileMappings } from './filemaps';
 import { SharedFileMappings } from './sharedmaps';
+import { Task, type Blocker } from './task';
+import { FutexQueues } from './futex';
+
+const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
@@ -28,7 +32,11 @@ export interface LinuxMachine {
   mem: GuestMemory;
   /** Called at each ecall with cpu.pc at the ecall; undefined = continue after it. */
   syscallHandler?(m: never): StopReason | undefined;
-  run(opts?: { maxInsns?: number }): StopReason;
+  run(opts?: { maxInsns?: number; atBlockBoundary?: boolean }): StopReason;
+  /** vCPUs for new threads (see Machine). */
+  addVcpu(): CpuState;
+  removeVcpu(cpu: CpuState): void;
+  switchTo(cpu: CpuState): void;
   /** Drops translations overlapping [addr, addr+len) (munmap, mprotect, file remaps, flush_icache). */
   invalidateRange(addr: number, len: number): void;
   flush(): void;
@@ -68,7 +76,6 @@ export const DETERMINISTIC_PID = 1000;
 export class LinuxKernel {
   readonly machine: LinuxMachine;
   readonly mem: GuestMemory;
-  readonly cpu: CpuState;
   readonly host: HostServices;
   readonly fds: FdTable;
   readonly exePath: string;
@@ -85,14 +92,16 @@ export class LinuxKernel {
   mmapBase: number;
   /** Raw struct sigaction (24 bytes: handler, flags, mask) per signal; absent = SIG_DFL. */
   readonly sigactions = new Map<number, Uint8Array>();
-  sigmask = 0n;
-  altstack = new Uint8Array(24);
-  /** Blocked signals raised meanwhile (bit signo-1), delivered when unblocked, with their siginfo. */
-  pendingMask = 0n;
-  readonly pendingInfo = new Map<number, SigInfo>();
-  /** A signal to enter a guest handler for once the current syscall has returned. */
-  queued?: { signo: number; info: SigInfo };
-  clearChildTid = 0;
+  /** The process's live threads by tid, in creation order (the scheduler's round robin). */
+  readonly tasks = new Map<number, Task>();
+  /** The thread whose vCPU is running (whose syscall is being served). */
+  current: Task;
+  /** The last thread id handed out (the main thread's is the pid). */
+  lastTid: number;
+  /** Futex wait queues (futex.ts). */
+  readonly futexes = new FutexQueues();
+  /** Set by a syscall that wants the scheduler to run another thread once it has returned (clone, sched_yield). */
+  private yieldAfterSyscall = false;
   /** Time the guest has slept (nanosleep never blocks the host; clocks add this instead). */
   sleptNs = 0n;
   private readonly startNs: bigint;
@@ -112,7 +121,6 @@ export class LinuxKernel {
   constructor(o: KernelOptions) {
     this.machine = o.machine;
     this.mem = o.machine.mem;
-    this.cpu = o.machine.cpu;
     this.host = o.host;
     this.exePath = o.exePath;
     this.sysroot = o.sysroot;
@@ -123,6 +131,9 @@ export class LinuxKernel {
     this.cwd = o.host.cwd ? normalizePath(o.host.cwd()) : '/';
     this.pid = this.deterministic || !o.host.pid ? DETERMINISTIC_PID : o.host.pid();
     this.ppid = this.pid - 1;
+    this.lastTid = this.pid;
+    this.current = new Task(this.pid, o.machine.cpu, basename(o.exePath));
+    this.tasks.set(this.pid, this.current);
     this.brkStart = this.brkCur = o.brkStart;
     this.mmapBase = o.mmapBase;
     this.fds = new FdTable(o.host);
@@ -133,6 +144,22 @@ export class LinuxKernel {
     this.rngState = 0x7462736370653031n; // "tbscpe01": any fixed seed will do
     this.startNs = this.deterministic ? 0n : o.host.monotonicNs();
   }
+
+  // ---- the running thread's state (QEMU's TaskState) --------------------------------------
+
+  /** The running vCPU (the current thread's). */
+  get cpu(): CpuState { return this.machine.cpu; }
+  get sigmask(): bigint { return this.current.sigmask; }
+  set sigmask(v: bigint) { this.current.sigmask = v; }
+  get altstack(): Uint8Array { return this.current.altstack; }
+  set altstack(v: Uint8Array) { this.current.altstack = v; }
+  get pendingMask(): bigint { return this.current.pendingMask; }
+  set pendingMask(v: bigint) { this.current.pendingMask = v; }
+  get pendingInfo(): Map<number, SigInfo> { return this.current.pendingInfo; }
+  get queued(): { signo: number; info: SigInfo } | undefined { return this.current.queued; }
+  set queued(v: { signo: number; info: SigInfo } | undefined) { this.current.queued = v; }
+  get clearChildTid(): number { return this.current.clearChildTid; }
+  set clearChildTid(v: number) { this.current.clearChildTid = v; }
 
   // ---- syscall arguments (a0..a5) -------------------------------------------------------
 
@@ -173,14 +200,14 @@ export class LinuxKernel {
   // ---- clocks and randomness -------------------------------------------------------------
 
   realtimeNs(): bigint {
-    return this.deterministic ? DETERMINISTIC_EPOCH_NS + BigInt(this.cpu.instret) : this.host.realtimeNs();
+    return this.deterministic ? DETERMINISTIC_EPOCH_NS + BigInt(this.machine.instret) : this.host.realtimeNs();
   }
   monotonicNs(): bigint {
-    return this.deterministic ? NS + BigInt(this.cpu.instret) : this.host.monotonicNs();
+    return this.deterministic ? NS + BigInt(this.machine.instret) : this.host.monotonicNs();
   }
   /** CPU time used by the process: instructions at 1 GHz when deterministic, else host time since start. */
   cpuTimeNs(): bigint {
-    return this.deterministic ? BigInt(this.cpu.instret) : this.host.monotonicNs() - this.startNs;
+    return this.deterministic ? BigInt(this.machine.instret) : this.host.monotonicNs() - this.startNs;
   }
   randomBytes(buf: Uint8Array): void {
     if (!this.deterministic) { this.host.randomBytes(buf); return; }
@@ -216,13 +243,65 @@ export class LinuxKernel {
       }
     }
     const stop = this.dispatch();
-    if (!stop) this.syscallReturned(cpu, nr, cpu.getXSigned(10));
+    // A parked thread's syscall returns when it is woken (unblock); an ended one never does.
+    const returned = !stop || (stop.kind === 'yield' && !this.current.blocker && !this.current.exited);
+    if (returned) this.syscallReturned(cpu, nr, cpu.getXSigned(10));
     return stop;
   }
 
   /** Tells the hooks a syscall of `cpu` returned (at once, or when its blocked thread wakes). */
   syscallReturned(cpu: CpuState, nr: number, ret: number): void {
     for (const h of this.syscallHooks) h.exit?.(cpu, nr, ret);
+  }
+
+  // ---- threads -----------------------------------------------------------------------------
+
+  /** Parks the current thread in its syscall (see Blocker); the syscall returns this stop. */
+  block(b: Blocker): StopReason {
+    this.current.blocker = b;
+    return { kind: 'yield', pc: this.cpu.pc };
+  }
+
+  /** After this syscall returns, let the scheduler run the next thread (clone, sched_yield). */
+  requestYield(): void { this.yieldAfterSyscall = true; }
+
+  /** Ends a parked thread's syscall: its result into a0, then -d strace and the syscall hooks. */
+  unblock(t: Task, how: 'ready' | 'timeout' | 'signal'): void {
+    const b = t.blocker;
+    if (!b) return;
+    t.blocker = undefined;
+    if (how === 'signal') b.cancel?.();
+    const ret = b.finish(how);
+    t.cpu.setXNum(10, ret);
+    if (b.strace) this.log(b.strace(ret));
+    this.syscallReturned(t.cpu, b.nr, ret);
+  }
+
+  /** A new thread (clone): a vCPU copied from the current one, told to the vCPU hooks. */
+  newThread(): Task {
+    const parent = this.cpu;
+    const cpu = this.machine.addVcpu();
+    cpu.x.set(parent.x);
+    cpu.f.set(parent.f);
+    cpu.fflags = parent.fflags;
+    cpu.frm = parent.frm;
+    const t = new Task(++this.lastTid, cpu, this.current.name);
+    t.sigmask = this.current.sigmask;
+    this.tasks.set(t.tid, t);
+    return t;
+  }
+
+  /**
+   * The current thread ends (exit, or a thread killed with its process): CLONE_CHILD_CLEARTID's
+   * word is zeroed and its futex woken (how pthread_join learns of it), as Linux's mm_release.
+   */
+  endThread(t: Task = this.current): void {
+    if (t.exited) return;
+    t.exited = true;
+    if (t.clearChildTid) {
+      try { this.mem.writeU32(t.clearChildTid, 0); } catch (e) { if (!(e instanceof GuestFault)) throw e; }
+      this.futexes.wake(t.clearChildTid, 1);
+    }
   }
 
   private dispatch(): StopReason | undefined {
@@ -246,12 +325,21 @@ export class LinuxKernel {
       else throw e;
     }
     if (typeof ret !== 'number') {
+      if (ret.kind === 'yield' && this.current.blocker) {
+        // Parked: the result (and its strace line) come when the thread is woken (unblock).
+        if (pre) this.current.blocker.strace = (r) => `${pre.call} = ${pre.ret(r)}`;
+        return ret;
+      }
       if (pre) this.log(pre.call);
-      this.exitStop = ret;
+      if (ret.kind !== 'yield') this.exitStop = ret;
       return ret;
     }
     if (pre) this.log(`${pre.call} = ${pre.ret(ret)}`);
     if (!def.setsRegs) this.cpu.setXNum(10, ret);
+    if (this.yieldAfterSyscall) {
+      this.yieldAfterSyscall = false;
+      if (!this.queued) return { kind: 'yield', pc: this.cpu.pc };
+    }
     if (this.queued) {
       // The handler runs "after" the syscall: its frame resumes at the instruction after the
       // ecall (or where rt_sigreturn just restored to), with a0 already holding the result.

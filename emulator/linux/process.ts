@@ -14,6 +14,7 @@ import { SIGTRAP, signalDescription, signalExitStatus, uncaughtSignalMessage } f
 import { buildInitialStack, type BuiltStack } from './stack';
 import { deliverToHandler, mapSigreturnTrampoline } from './sigframe';
 import { handlerOf } from './syscalls/signals';
+import { Scheduler, type RunOptions } from './scheduler';
 
 /** Where dynamically linked programs find their interpreter when no -L is given (Debian's cross sysroot). */
 export const DEFAULT_SYSROOT = '/usr/riscv64-linux-gnu';
@@ -61,6 +62,9 @@ export interface GuestProcess {
    * fault or ebreak with a guest handler, the handler has been entered).
    */
   handleStop(stop: StopReason): ProcessEnd | undefined;
+  /** Runs the guest's threads (scheduler.ts) until a stop to interpret or the budget ends. */
+  run(opts?: RunOptions): StopReason;
+  readonly scheduler: Scheduler;
   /** Runs the guest to its end (CLI). Debugger-only stops (breakpoint, step, watchpoint, syscall) return with status -1. */
   runToExit(opts?: { sliceInsns?: number }): ProcessEnd;
 }
@@ -124,7 +128,11 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
     if (s.kind === 'ebreak') s = { kind: 'signal', signo: SIGTRAP, pc: s.pc, message: signalDescription(SIGTRAP) };
     if (s.kind === 'signal' && enterHandler(s.signo, s.pc, s.addr)) return undefined;
     if (s.kind === 'exit') ended = { status: s.code & 0xff, stop: s };
-    else if (s.kind === 'signal') {
+    else if (s.kind === 'deadlock') {
+      // qemu-riscv64 would hang for ever; the user is told why instead (status as for SIGKILL).
+      try { host.stderr(new TextEncoder().encode(`${progName}: ${s.message}\n`)); } catch (e) { if (!(e instanceof HostError)) throw e; }
+      ended = { status: signalExitStatus(9), stop: s };
+    } else if (s.kind === 'signal') {
       const line = uncaughtSignalMessage(s.signo, progName);
       // A closed stderr (EPIPE) must not hide the death itself.
       if (line) { try { host.stderr(new TextEncoder().encode(line + '\n')); } catch (e) { if (!(e instanceof HostError)) throw e; } }
@@ -135,19 +143,21 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
     return ended;
   };
 
+  const scheduler = new Scheduler(machine, kernel);
   return {
-    machine, kernel, image, stack, exePath,
+    machine, kernel, image, stack, exePath, scheduler,
     get ended() { return ended; },
     handleStop,
+    run: (o) => scheduler.run(o),
     runToExit(o = {}) {
       // No budget unless asked: a budget makes the Machine cut TBs short near the limit, which
       // would change the block counts plugins see.
       for (;;) {
-        const stop = machine.run(o.sliceInsns ? { maxInsns: o.sliceInsns } : {});
+        const stop = scheduler.run(o.sliceInsns ? { maxInsns: o.sliceInsns } : {});
         const end = handleStop(stop);
         if (end) return end;
         const handled = stop.kind === 'signal' || stop.kind === 'ebreak'; // entered a guest handler
-        if (!handled && stop.kind !== 'budget' && stop.kind !== 'pause') return { status: -1, stop };
+        if (!handled && stop.kind !== 'budget' && stop.kind !== 'pause' && stop.kind !== 'yield') return { status: -1, stop };
       }
     },
   };

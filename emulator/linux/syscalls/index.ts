@@ -8,10 +8,11 @@ import { memorySyscalls } from './memory';
 import { pollSyscalls } from './poll';
 import { processSyscalls } from './process';
 import { signalSyscalls } from './signals';
+import { threadSyscalls } from './threads';
 import { timeSyscalls } from './time';
 
 const TABLE = new Map<number, SyscallDef>();
-for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...timeSyscalls]) {
+for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...threadSyscalls, ...timeSyscalls]) {
   if (TABLE.has(def.nr)) throw new Error(`syscall ${def.nr} (${def.name}) defined twice`);
   TABLE.set(def.nr, def);
 }

@@ -1,9 +1,9 @@
-// Process-wide syscalls: exit/exit_group, identity (pid, tid, uid …), uname, resource
-// limits, scheduling queries, times, CPU affinity, riscv_hwprobe, and the single-thread forms of set_tid_address,
-// set_robust_list and futex.
+// Process-wide syscalls: identity (pid, uid …), uname, resource limits, scheduling queries,
+// times, CPU affinity, riscv_hwprobe and set_robust_list (ENOSYS, as QEMU). The thread
+// syscalls (clone, exit, futex …) are in threads.ts.
 
 import { NS, encodeUtsname, u64le } from '../abi';
-import { EAGAIN, EINTR, EINVAL, ENOSYS, ESRCH, ETIMEDOUT } from '../errno';
+import { EINVAL, ENOSYS, ESRCH } from '../errno';
 import type { LinuxKernel } from '../kernel';
 import type { SyscallDef } from './types';
 
@@ -74,20 +74,6 @@ function schedGetaffinity(k: LinuxKernel): number {
   return mask.length;
 }
 
-function futex(k: LinuxKernel): number {
-  const uaddr = k.u(0), op = k.i(1) & 0x7f, val = k.i(2), timeout = k.u(3);
-  switch (op) {
-    case 0: case 9: // FUTEX_WAIT, FUTEX_WAIT_BITSET
-      if ((k.mem.readU32(uaddr) | 0) !== val) return -EAGAIN;
-      // One thread: nobody can wake us. A timed wait times out; an untimed one reports a
-      // spurious wake-up (callers re-check) instead of hanging the emulator.
-      return timeout ? -ETIMEDOUT : -EINTR;
-    case 1: case 10: case 3: case 4: case 5: // WAKE, WAKE_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP
-      return 0;
-    default: return -ENOSYS;
-  }
-}
-
 /** getresuid/getresgid: real, effective and saved ids, all 0. */
 function writeIds(k: LinuxKernel): number {
   for (let i = 0; i < 3; i++) k.writeBytes(k.u(i), new Uint8Array(4));
@@ -118,19 +104,15 @@ function sysinfo(k: LinuxKernel): number {
 }
 
 export const processSyscalls: SyscallDef[] = [
-  { nr: 93, name: 'exit', args: 'd', fn: (k) => ({ kind: 'exit', code: k.i(0) & 0xff }) },
-  { nr: 94, name: 'exit_group', args: 'd', fn: (k) => ({ kind: 'exit', code: k.i(0) & 0xff }) },
   { nr: 160, name: 'uname', args: 'p', fn: (k) => { k.writeBytes(k.u(0), encodeUtsname(UTSNAME)); return 0; } },
   { nr: 172, name: 'getpid', args: '', fn: (k) => k.pid },
   { nr: 173, name: 'getppid', args: '', fn: (k) => k.ppid },
-  { nr: 178, name: 'gettid', args: '', fn: (k) => k.pid },
   { nr: 174, name: 'getuid', args: '', fn: () => 0 },
   { nr: 175, name: 'geteuid', args: '', fn: () => 0 },
   { nr: 176, name: 'getgid', args: '', fn: () => 0 },
   { nr: 177, name: 'getegid', args: '', fn: () => 0 },
   { nr: 155, name: 'getpgid', fn: (k) => k.pid },
   { nr: 157, name: 'setsid', fn: (k) => k.pid },
-  { nr: 96, name: 'set_tid_address', fn: (k) => { k.clearChildTid = k.u(0); return k.pid; } },
   // qemu-riscv64 answers ENOSYS on purpose (glibc copes); doing the same keeps guest
   // instruction counts equal to QEMU's, which the plugin tests compare.
   // Always root: credential changes succeed and change nothing; no supplementary groups.
@@ -157,17 +139,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 164, name: 'setrlimit', fn: () => 0 },
   { nr: 123, name: 'sched_getaffinity', fn: schedGetaffinity },
   { nr: 122, name: 'sched_setaffinity', fn: () => 0 },
-  { nr: 124, name: 'sched_yield', fn: () => 0 },
   { nr: 258, name: 'riscv_hwprobe', fn: hwprobe },
-  { nr: 98, name: 'futex', fn: futex },
   { nr: 165, name: 'getrusage', fn: (k) => { k.writeBytes(k.u(1), new Uint8Array(144)); return 0; } },
   { nr: 179, name: 'sysinfo', fn: sysinfo },
-  {
-    nr: 167, name: 'prctl', fn: (k) => {
-      const opt = k.i(0);
-      if (opt === 15) return 0; // PR_SET_NAME
-      if (opt === 16) { k.writeBytes(k.u(1), new TextEncoder().encode('tbscope-guest\0')); return 0; } // PR_GET_NAME
-      return -EINVAL;
-    },
-  },
 ];

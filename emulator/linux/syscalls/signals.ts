@@ -1,5 +1,5 @@
 // Signal syscalls: dispositions (rt_sigaction), the mask and pending set, sigaltstack,
-// rt_sigreturn, and kill/tkill/tgkill aimed at ourselves. A signal whose action is the default
+// rt_sigreturn, kill aimed at ourselves and tkill/tgkill aimed at one of our threads. A signal whose action is the default
 // and fatal ends the process the way qemu-riscv64 reports it (process.ts prints the line); one
 // with a guest handler is queued and entered when the syscall returns (sigframe.ts); a blocked
 // one stays pending until unblocked.
@@ -103,6 +103,31 @@ function kill(k: LinuxKernel, target: number, signo: number, code: number): numb
   return raiseSignal(k, signo, { code, pid: k.pid }) ?? 0;
 }
 
+/**
+ * tkill/tgkill: a signal for one thread. The current thread takes it as kill() does; another
+ * one gets it pending while it blocks it, else queued for its handler, which it enters when it
+ * next runs — a blocking syscall it is parked in returns EINTR first (scheduler.ts).
+ */
+function threadKill(k: LinuxKernel, tid: number, signo: number): number | StopReason {
+  if (signo < 0 || signo > NSIG || tid <= 0) return -EINVAL;
+  const t = k.tasks.get(tid);
+  if (!t || t.exited) return -ESRCH;
+  if (t === k.current) return kill(k, k.pid, signo, SI_TKILL);
+  if (signo === 0) return 0;
+  const info: SigInfo = { code: SI_TKILL, pid: k.pid };
+  const h = signo === SIGKILL ? SIG_DFL : handlerOf(k, signo);
+  if (h === SIG_IGN || (h === SIG_DFL && !defaultIsFatal(signo))) return 0;
+  if (h === SIG_DFL) return deathBySignal(k, signo);   // a fatal signal kills the whole process
+  if (t.sigmask & bit(signo)) {
+    t.pendingMask |= bit(signo);
+    t.pendingInfo.set(signo, info);
+    return 0;
+  }
+  t.queued = { signo, info };
+  if (t.blocker) k.unblock(t, 'signal');
+  return 0;
+}
+
 const SI_USER = 0, SI_TKILL = -6;
 
 export const signalSyscalls: SyscallDef[] = [
@@ -117,6 +142,6 @@ export const signalSyscalls: SyscallDef[] = [
     },
   },
   { nr: 129, name: 'kill', args: 'dS', fn: (k) => kill(k, k.i(0), k.i(1), SI_USER) },
-  { nr: 130, name: 'tkill', fn: (k) => kill(k, k.i(0), k.i(1), SI_TKILL) },
-  { nr: 131, name: 'tgkill', fn: (k) => (k.i(0) !== k.pid ? -ESRCH : kill(k, k.i(1), k.i(2), SI_TKILL)) },
+  { nr: 130, name: 'tkill', fn: (k) => threadKill(k, k.i(0), k.i(1)) },
+  { nr: 131, name: 'tgkill', fn: (k) => (k.i(0) !== k.pid ? -ESRCH : threadKill(k, k.i(1), k.i(2))) },
 ];

@@ -1,11 +1,14 @@
 // Clocks, sleeping and randomness. Sleeps never block the host (the emulator may be serving a
-// debugger between slices): they advance a virtual offset added to every clock instead, so the
-// guest still sees the time it asked to wait pass. In deterministic mode the clocks derive
+// debugger between slices): the thread parks until its deadline, and when every thread is parked
+// on time the scheduler advances a virtual offset added to every clock (sleptNs), so the guest
+// still sees the time it asked to wait pass. In deterministic mode the clocks derive
 // from the retired-instruction count (kernel.ts) and random bytes from a fixed seed.
 
 import { NS, decodeTimespec, encodeTimespec, encodeTimeval } from '../abi';
 import { EINVAL } from '../errno';
 import type { LinuxKernel } from '../kernel';
+import type { StopReason } from '../../stop';
+import { sleepUntil } from './threads';
 import type { SyscallDef } from './types';
 
 /** Current value of a Linux clock id, or undefined for an unknown clock. */
@@ -18,13 +21,14 @@ export function clockNs(k: LinuxKernel, id: number): bigint | undefined {
   }
 }
 
-function sleepFor(k: LinuxKernel, reqAddr: number, absoluteClock?: number): number {
+/** Parks the thread until the time asked has passed (a deadline on the monotonic clock). */
+function sleepFor(k: LinuxKernel, nr: number, reqAddr: number, absoluteClock?: number): number | StopReason {
   const { sec, nsec } = decodeTimespec(k.readBytes(reqAddr, 16));
   if (sec < 0n || nsec < 0n || nsec >= NS) return -EINVAL;
   let ns = sec * NS + nsec;
   if (absoluteClock !== undefined) ns -= clockNs(k, absoluteClock) ?? 0n;
-  if (ns > 0n) k.sleptNs += ns;
-  return 0;
+  if (ns <= 0n) return 0;
+  return sleepUntil(k, nr, clockNs(k, 1)! + ns);
 }
 
 export const timeSyscalls: SyscallDef[] = [
@@ -50,12 +54,12 @@ export const timeSyscalls: SyscallDef[] = [
       return 0;
     },
   },
-  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, k.u(0)) },
+  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, 101, k.u(0)) },
   {
     nr: 115, name: 'clock_nanosleep', args: 'CdTP', fn: (k) => {
       const id = k.i(0);
       if (clockNs(k, id) === undefined) return -EINVAL;
-      return sleepFor(k, k.u(2), k.i(1) & 1 ? id : undefined); // TIMER_ABSTIME
+      return sleepFor(k, 115, k.u(2), k.i(1) & 1 ? id : undefined); // TIMER_ABSTIME
     },
   },
   {
