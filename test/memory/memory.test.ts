@@ -74,6 +74,8 @@ describe('guest memory', () => {
   it('fast-path tables follow prot and code marks; writing code calls onCodeWrite once per page', () => {
     const m = new Memory();
     m.map(0x50000, 0x2000, RW | PROT_EXEC);
+    assert.equal(m.R[0x50], null, 'a mapped page gets its bytes (and fast-path entries) at its first touch');
+    assert.equal(m.ld(0x50000, 0, 4), 0);
     assert.ok(m.R[0x50] && m.W[0x50]);
     const hits: number[] = [];
     m.onCodeWrite = (pn) => { hits.push(pn); m.clearCode(pn); };

@@ -5,6 +5,7 @@
 // (invalidateRange), so no stale TB survives an unmap, a remap or a W^X flip; file-backed
 // mappings are recorded in k.fileMaps (which libraries are mapped where).
 
+import { ADDR_LIMIT } from '../../memory/memory';
 import { PAGE_SIZE } from '../../memory/types';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, EIO, ENODEV, ENOMEM } from '../errno';
 import { O_ACCMODE, O_RDWR, O_WRONLY } from '../fds';
@@ -24,8 +25,7 @@ export const pageAlign = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_
 const aligned = (n: number): boolean => n % PAGE_SIZE === 0;
 
 function rangeFree(k: LinuxKernel, addr: number, len: number): boolean {
-  for (let a = addr; a < addr + len; a += PAGE_SIZE) if (k.mem.isMapped(a, 1)) return false;
-  return true;
+  return k.mem.findFree(len, addr) === addr;
 }
 
 function brk(k: LinuxKernel): number {
@@ -44,11 +44,15 @@ function brk(k: LinuxKernel): number {
   return want;
 }
 
-/** A free range for a mapping without MAP_FIXED: the hint if it is free, else the lowest gap. */
+/**
+ * A free range for a mapping without MAP_FIXED: the hint if it is free, else the lowest gap
+ * below MMAP_LIMIT, else (a mapping that does not fit there, such as malloc(8 GiB)) the lowest
+ * gap above it: such memory is only reserved, its pages are made when touched.
+ */
 function chooseAddress(k: LinuxKernel, hint: number, len: number): number {
   if (hint && aligned(hint) && hint + len <= MMAP_LIMIT && rangeFree(k, hint, len)) return hint;
   const a = k.mem.findFree(len, k.mmapBase);
-  return a < 0 || a + len > MMAP_LIMIT ? -1 : a;
+  return a >= 0 && a + len <= MMAP_LIMIT ? a : k.mem.findFree(len, MMAP_LIMIT);
 }
 
 function mmap(k: LinuxKernel): number {
@@ -77,6 +81,7 @@ function mmap(k: LinuxKernel): number {
   let at: number;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (!aligned(addr)) return -EINVAL;
+    if (addr + size > ADDR_LIMIT) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE && !rangeFree(k, addr, size)) return -EEXIST;
     at = addr;
   } else {
