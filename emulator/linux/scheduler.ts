@@ -37,7 +37,7 @@ export class Scheduler {
     for (;;) {
       let t = k.current;
       if (t.exited || t.blocker || t.sliceLeft <= 0 && k.tasks.size > 1) {
-        const next = this.pick();
+        const next = this.nextRunnable();
         if ('kind' in next) return next;
         t = next;
       }
@@ -78,7 +78,7 @@ export class Scheduler {
    * The next runnable thread after the current one in tid order, waking parked threads whose
    * wait is over; when all are parked on time the clock advances to the earliest deadline.
    */
-  private pick(): Task | StopReason {
+  nextRunnable(): Task | StopReason {
     const k = this.kernel;
     this.reap();
     for (;;) {

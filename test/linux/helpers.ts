@@ -64,13 +64,18 @@ export function runGuest(program: string, o: StartOptions = {}): GuestRun {
   };
 }
 
-/** Issues one syscall on a loaded process: a0.. = args. Returns a0 as a signed number, or the stop. */
+/** Issues one syscall on a loaded process: a0.. = args. Returns a0 as a signed number, or the stop (a blocking call's wait is run to its end). */
 export function sys(proc: GuestProcess, nr: number, ...args: (number | bigint)[]): number | StopReason {
   const cpu = proc.machine.cpu;
   cpu.setXNum(17, nr);
   for (let i = 0; i < 6; i++) cpu.setX(10 + i, BigInt(args[i] ?? 0));
   const stop = proc.kernel.syscall();
-  return stop ?? cpu.getXSigned(10);
+  // A blocking call parked the thread: let the scheduler end the wait (a sleep's deadline).
+  if (stop?.kind === 'yield' && proc.kernel.current.blocker) {
+    const next = proc.scheduler.nextRunnable();
+    if ('kind' in next) return next;
+  }
+  return stop && stop.kind !== 'yield' ? stop : cpu.getXSigned(10);
 }
 
 /** A scratch area in guest memory (mapped RW) for syscall buffers. */
