@@ -18,6 +18,7 @@ import type { StopReason } from '../emulator/stop';
 import { resolveAsmProgram } from './asm-program';
 import { guestEnv, type LaunchConfig } from './config';
 import { describeStop, type ExceptionDetails } from './exceptions';
+import { AdapterError } from './target';
 
 // A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
 const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
@@ -29,7 +30,7 @@ export type RunMode =
   | { kind: 'continue' }
   | { kind: 'stepInsn' }
   /** Run until pc === target with sp >= minSp (step over a call, step out of a function). */
-  | { kind: 'until'; target: number; minSp: number; then?: RunMode }
+  | { kind: 'until'; target: number; minSp: number; then?: RunMode; tid?: number }
   /** Single-step until `done(pc)` says so (source-line stepping). */
   | { kind: 'stepWhile'; next: (pc: number) => 'step' | 'stop' | RunMode };
 
@@ -80,6 +81,7 @@ export class Runtime extends EventEmitter {
     super();
     this.guest = guest; this.machine = guest.machine; this.proc = guest.proc; this.plugins = plugins;
     const proc = this.proc;
+    this.knownThreads.add(proc.kernel.current.tid);
     try {
       const di = new DebugInfo(proc.image.program.elf);
       if (di.hasDebugInfo || di.frames) this.debugInfo = di;
@@ -153,6 +155,46 @@ export class Runtime extends EventEmitter {
     this.tempBps.clear();
   }
 
+  // ---- guest threads ---------------------------------------------------------------------
+
+  /** Thread ids reported to the session so far ('thread' events tell it the changes). */
+  private knownThreads = new Set<number>();
+
+  /** The guest's live threads, in tid order: DAP thread ids are the tids. */
+  threads(): { tid: number; name: string }[] {
+    return [...this.proc.kernel.tasks.values()].filter((t) => !t.exited).map((t) => ({ tid: t.tid, name: t.name }));
+  }
+
+  /** The thread that ran last (whose stop is reported). */
+  get currentTid(): number { return this.proc.kernel.current.tid; }
+
+  /**
+   * Makes `tid` the thread the debugger looks at and steps (gdb's selected thread): with
+   * `inspect`, only for reading its state, the guest's current thread is put back by the caller.
+   */
+  selectThread(tid: number, opts: { inspect?: boolean } = {}): void {
+    const k = this.proc.kernel, t = k.tasks.get(tid);
+    if (!t || t.exited) throw new AdapterError(`no thread with id ${tid}`);
+    if (!opts.inspect) k.current = t;
+    this.machine.switchTo(t.cpu, opts);
+  }
+
+  /** Runs fn with tid's registers as the machine's (stack traces of other threads). */
+  withThread<T>(tid: number, fn: () => T): T {
+    const k = this.proc.kernel;
+    if (tid === k.current.tid) return fn();
+    this.selectThread(tid, { inspect: true });
+    try { return fn(); } finally { this.machine.switchTo(k.current.cpu, { inspect: true }); }
+  }
+
+  /** Emits 'thread' events for threads started or ended since the last call. */
+  private announceThreads(): void {
+    const live = new Set(this.threads().map((t) => t.tid));
+    for (const tid of live) if (!this.knownThreads.has(tid)) this.emit('thread', { reason: 'started', tid });
+    for (const tid of this.knownThreads) if (!live.has(tid)) this.emit('thread', { reason: 'exited', tid });
+    this.knownThreads = live;
+  }
+
   // ---- running -----------------------------------------------------------------------------
 
   /** Starts the guest running in `mode`; the result arrives as a 'stopped' or 'exited' event. */
@@ -196,6 +238,7 @@ export class Runtime extends EventEmitter {
         stop = this.proc.run({ maxInsns: this.slice, atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.instret - i0);
       }
+      this.announceThreads();
       const next = this.interpret(stop, mode);
       if (next === undefined) return;
       if (next !== mode) { mode = next; if (mode.kind === 'until') this.addTemp(mode.target); }
@@ -242,7 +285,8 @@ export class Runtime extends EventEmitter {
       }
       case 'breakpoint': {
         const sp = cpu.getXNum(2);
-        if (mode.kind === 'until' && stop.pc === mode.target && sp >= mode.minSp) {
+        // Another thread passing the step's target does not end the step (their stacks differ too).
+        if (mode.kind === 'until' && stop.pc === mode.target && sp >= mode.minSp && (mode.tid === undefined || mode.tid === this.currentTid)) {
           this.clearTemps();
           if (mode.then) return mode.then.kind === 'stepWhile' ? this.continueLineStep(mode.then) : mode.then;
           this.stopWith({ reason: 'step' });

@@ -2,7 +2,7 @@
 // nothing more. Each handler is a few lines that return a response body (or throw an error that
 // becomes an error response, the session staying alive); the work lives in one file per concern.
 
-import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, StoppedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
+import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, StoppedEvent, TerminatedEvent, ThreadEvent, BreakpointEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
@@ -106,6 +106,7 @@ export class TbscopeSession extends LoggingDebugSession {
     rt.filters = applyFilters(this.filterArgs);
     rt.on('output', (o: { category: string; text: string }) => this.sendEvent(new OutputEvent(o.text, o.category)));
     rt.on('stopped', (s: RuntimeStop) => this.onStopped(s));
+    rt.on('thread', (t: { reason: 'started' | 'exited'; tid: number }) => this.sendEvent(new ThreadEvent(t.reason, t.tid)));
     rt.on('update', (u: { running: boolean }) => {
       const ended = rt.state === 'exited';
       const body: UpdateEvent = {
@@ -138,7 +139,8 @@ export class TbscopeSession extends LoggingDebugSession {
     this.frames.invalidate();
     this.vars.reset();
     this.announceModules();
-    const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
+    // All-stop: every guest thread is stopped; the event names the one that stopped.
+    const e = new StoppedEvent(s.reason, this.rt?.currentTid ?? THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
     e.body.description = s.description;
     e.body.allThreadsStopped = true;
     if (s.hitBreakpointIds?.length) e.body.hitBreakpointIds = s.hitBreakpointIds;
@@ -172,7 +174,9 @@ export class TbscopeSession extends LoggingDebugSession {
   // ---- execution ---------------------------------------------------------------------------
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [{ id: THREAD_ID, name: 'vCPU 0' }] };
+    // Guest threads by tid, named as PR_SET_NAME / pthread_setname_np left them.
+    const threads = this.rt?.threads() ?? [];
+    response.body = { threads: threads.length ? threads.map((t) => ({ id: t.tid, name: `${t.name} (${t.tid})` })) : [{ id: THREAD_ID, name: 'main' }] };
     this.sendResponse(response);
   }
 
@@ -184,12 +188,17 @@ export class TbscopeSession extends LoggingDebugSession {
     this.handle(response, () => { this.runtime().pause(); });
   }
 
-  private step(response: DebugProtocol.Response, kind: StepKind, granularity?: DebugProtocol.SteppingGranularity): void {
-    this.handle(response, () => { const rt = this.stopped(); rt.resume(stepMode(rt, this.frames, kind, granularity)); });
+  /** Steps the thread asked for (gdb's selected thread); the others run along, as gdb's default. */
+  private step(response: DebugProtocol.Response, kind: StepKind, granularity: DebugProtocol.SteppingGranularity | undefined, threadId: number): void {
+    this.handle(response, () => {
+      const rt = this.stopped();
+      if (threadId !== rt.currentTid && rt.threads().some((t) => t.tid === threadId)) { rt.selectThread(threadId); this.frames.invalidate(); }
+      rt.resume(stepMode(rt, this.frames, kind, granularity));
+    });
   }
-  protected override nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, 'over', a.granularity); }
-  protected override stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, 'in', a.granularity); }
-  protected override stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, 'out', a.granularity); }
+  protected override nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, 'over', a.granularity, a.threadId); }
+  protected override stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, 'in', a.granularity, a.threadId); }
+  protected override stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, 'out', a.granularity, a.threadId); }
 
   // ---- breakpoints -------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 // libraries have it (libraries.ts) and prologues / frame pointers elsewhere (emulator/debuginfo's
 // backtrace), with function names from DWARF or ELF symbols (the libraries' own inside them),
 // source locations from the line table and instructionPointerReference on every frame.
-// Frames are computed once per stop and numbered by depth (frameId = depth + 1). Also the DAP
+// Frames are computed once per stop and thread, numbered by depth within a slot per thread
+// (frameId = slot * FRAMES_PER_THREAD + depth + 1; slot 0 is the thread that stopped). Also the DAP
 // module list: the program, its interpreter and the shared libraries the guest mapped.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -25,13 +26,31 @@ export interface Frame {
 
 const EMPTY_FRAMES = new FrameIndex([], []);
 
+/** Frame ids per thread: unwinding stops at 64 frames. */
+const FRAMES_PER_THREAD = 256;
+
 export class StackCache {
-  private frames?: Frame[];
+  /** Per stop: the threads asked about, slot = index (the stopped thread first), and their frames. */
+  private slots: number[] = [];
+  private readonly byTid = new Map<number, Frame[]>();
 
-  invalidate(): void { this.frames = undefined; }
+  invalidate(): void { this.slots = []; this.byTid.clear(); }
 
-  all(rt: Runtime): Frame[] {
-    if (this.frames) return this.frames;
+  /** The frames of thread `tid` (default: the thread that stopped). */
+  all(rt: Runtime, tid = rt.currentTid): Frame[] {
+    if (this.slots.length === 0) this.slots.push(rt.currentTid);
+    let slot = this.slots.indexOf(tid);
+    if (slot < 0) { slot = this.slots.length; this.slots.push(tid); }
+    let frames = this.byTid.get(tid);
+    if (!frames) {
+      const at = slot;
+      frames = rt.withThread(tid, () => this.unwind(rt, at));
+      this.byTid.set(tid, frames);
+    }
+    return frames;
+  }
+
+  private unwind(rt: Runtime, slot: number): Frame[] {
     const readMem = (a: number, n: number): bigint | undefined => {
       const b = readBytes(rt, a, n);
       if (!b) return undefined;
@@ -47,13 +66,14 @@ export class StackCache {
     const functionStart = (pc: number): number | undefined => (rt.symbols.containing(pc) ?? librarySymbol(rt, pc))?.symbol.value;
     let infos: StackFrameInfo[];
     try { infos = backtrace(index, rt.pc, topRegs(rt), readMem, 64, functionStart); } catch { infos = [{ pc: rt.pc, regs: topRegs(rt), method: 'top' }]; }
-    this.frames = infos.map((f, i) => ({ id: i + 1, pc: f.pc, regs: f.regs, cfa: f.cfa, isTop: i === 0 }));
-    return this.frames;
+    return infos.map((f, i) => ({ id: slot * FRAMES_PER_THREAD + i + 1, pc: f.pc, regs: f.regs, cfa: f.cfa, isTop: i === 0 }));
   }
 
   get(rt: Runtime, frameId: number | undefined): Frame {
-    const frames = this.all(rt);
-    const f = frames[(frameId ?? 1) - 1];
+    const id = frameId ?? 1;
+    if (this.slots.length === 0) this.slots.push(rt.currentTid);
+    const tid = this.slots[Math.floor((id - 1) / FRAMES_PER_THREAD)];
+    const f = tid === undefined ? undefined : this.all(rt, tid)[(id - 1) % FRAMES_PER_THREAD];
     if (!f) throw new AdapterError(`unknown frameId ${frameId}`);
     return f;
   }
@@ -86,7 +106,9 @@ export function functionName(rt: Runtime, pc: number, isTop = true): string {
 }
 
 export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper, args: DebugProtocol.StackTraceArguments): DebugProtocol.StackTraceResponse['body'] {
-  const frames = cache.all(rt);
+  // A thread id that is not a live guest thread (an older client's 1) means the stopped thread.
+  const tid = rt.threads().some((t) => t.tid === args.threadId) ? args.threadId : rt.currentTid;
+  const frames = cache.all(rt, tid);
   const start = args.startFrame ?? 0;
   const count = args.levels ? args.levels : frames.length;
   // The top frame is always 'normal' so that VS Code focuses it (and the extension opens the

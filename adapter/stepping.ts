@@ -39,13 +39,13 @@ export function stepMode(rt: Runtime, frames: StackCache, kind: StepKind, granul
     const all = frames.all(rt);
     const caller = all[1];
     if (!caller) throw new AdapterError('no caller frame to step out to');
-    return { kind: 'until', target: caller.pc, minSp: caller.cfa ?? sp() + 1 };
+    return { kind: 'until', tid: rt.currentTid, target: caller.pc, minSp: caller.cfa ?? sp() + 1 };
   }
   const start = lineAt(rt, rt.pc);
   const byLine = granularity !== 'instruction' && start !== undefined;
   if (!byLine) {
     const i = insnAt(rt, rt.pc);
-    if (kind === 'over' && isCall(i)) return { kind: 'until', target: rt.pc + i!.size, minSp: sp() };
+    if (kind === 'over' && isCall(i)) return { kind: 'until', tid: rt.currentTid, target: rt.pc + i!.size, minSp: sp() };
     return { kind: 'stepInsn' };
   }
   let prev = rt.pc;
@@ -59,14 +59,14 @@ export function stepMode(rt: Runtime, frames: StackCache, kind: StepKind, granul
       prev = pc; prevInsn = insnAt(rt, pc); prevSp = sp();
       if (called && (kind === 'over' || !lineAt(rt, pc))) {
         // Run the callee to its return, then go on stepping this line.
-        return { kind: 'until', target: retTo, minSp: spAtCall, then: mode };
+        return { kind: 'until', tid: rt.currentTid, target: retTo, minSp: spAtCall, then: mode };
       }
       if (called) {
         // Stepped into a function with line info: stop after its prologue, as gdb does.
         const bias = rt.proc.image.program.bias;
         const fn = rt.debugInfo?.functionAt(pc - bias);
         const body = fn && fn.lo + bias === pc ? rt.debugInfo!.afterPrologue(fn) + bias : pc;
-        return body !== pc ? { kind: 'until', target: body, minSp: 0 } : 'stop';
+        return body !== pc ? { kind: 'until', tid: rt.currentTid, target: body, minSp: 0 } : 'stop';
       }
       const loc = lineAt(rt, pc);
       if (!loc) return 'step';

@@ -41,6 +41,6 @@ export function attachLogs(machine: Machine, items: ReadonlySet<LogItem>, image:
     };
   }
   if (exec) {
-    machine.onExec = (tb: TranslationBlock) => log(formatExecTrace(0, tb.seq, tb.pc, tb.flags, 0, symbolOf(tb.pc)));
+    machine.onExec = (tb: TranslationBlock) => log(formatExecTrace(machine.cpu.index, tb.seq, tb.pc, tb.flags, 0, symbolOf(tb.pc)));
   }
 }

@@ -179,12 +179,14 @@ export class Machine {
    * Makes `cpu` the running vCPU: the generated code's environment and the memory-callback slot
    * point at its state from the next TB on. Its LR reservation is dropped, as Linux does on every
    * context switch (an SC after a switch fails and the guest's loop retries), so another vCPU's
-   * store between its LR and SC can never go unnoticed.
+   * store between its LR and SC can never go unnoticed. `inspect`: only to read or write its
+   * state (the debugger), keeping the reservation.
    */
-  switchTo(cpu: CpuState): void {
+  switchTo(cpu: CpuState, opts: { inspect?: boolean } = {}): void {
     if (cpu === this.current) return;
     this.current = cpu;
-    cpu.reservation = -1;
+    // A debugger looking at another thread's registers is no context switch of the guest.
+    if (!opts.inspect) cpu.reservation = -1;
     const env = this.env;
     env.S = cpu; env.X = cpu.x; env.FR = cpu.f; env.FD = cpu.fd; env.FS = cpu.fs; env.VCPU = cpu.index;
     this.memValue.vcpu = cpu.index;

@@ -36,7 +36,7 @@ export interface LinuxMachine {
   /** vCPUs for new threads (see Machine). */
   addVcpu(): CpuState;
   removeVcpu(cpu: CpuState): void;
-  switchTo(cpu: CpuState): void;
+  switchTo(cpu: CpuState, opts?: { inspect?: boolean }): void;
   /** Drops translations overlapping [addr, addr+len) (munmap, mprotect, file remaps, flush_icache). */
   invalidateRange(addr: number, len: number): void;
   flush(): void;
