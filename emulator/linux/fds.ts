@@ -49,7 +49,10 @@ export interface OpenFile {
   hostPath?: string;
   entries?: DirEntry[];
   pipe?: Pipe;
-  pipeEnd?: 'r' | 'w';
+  /** Which end of the pipe; 'rw' is an eventfd (both ends in one descriptor, epoll.ts). */
+  pipeEnd?: 'r' | 'w' | 'rw';
+  /** An epoll instance's interest list (a 'buffer' file reading as empty; epoll.ts). */
+  epoll?: Map<number, { events: number; data: bigint }>;
   /** Contents of a 'buffer' file. */
   data?: Uint8Array;
 }
@@ -128,7 +131,7 @@ export class FdTable {
       case 'stdio': return of.stdioFd === 0 ? this.host.stdin(buf) : -EBADF;
       case 'dir': return -EISDIR;
       case 'pipe': {
-        if (of.pipeEnd !== 'r') return -EBADF;
+        if (of.pipeEnd === 'w') return -EBADF;
         const n = of.pipe!.take(buf);
         // Nothing queued but a writer exists: a single-threaded guest would block forever.
         if (n === 0 && buf.length > 0 && of.pipe!.writers > 0) return -EAGAIN;
@@ -165,7 +168,7 @@ export class FdTable {
       case 'dir': return -EISDIR;
       case 'buffer': return -EBADF;
       case 'pipe':
-        if (of.pipeEnd !== 'w') return -EBADF;
+        if (of.pipeEnd === 'r') return -EBADF;
         if (of.pipe!.readers === 0) return -EPIPE;
         of.pipe!.push(data);
         return data.length;
@@ -195,7 +198,8 @@ export function dropRef(of: OpenFile): void {
 function release(of: OpenFile): void {
   if (of.kind === 'file') of.file!.close();
   else if (of.kind === 'pipe') {
-    if (of.pipeEnd === 'r') of.pipe!.readers--; else of.pipe!.writers--;
+    if (of.pipeEnd !== 'w') of.pipe!.readers--;
+    if (of.pipeEnd !== 'r') of.pipe!.writers--;
   }
 }
 

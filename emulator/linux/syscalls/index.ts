@@ -2,6 +2,7 @@
 
 import type { SyscallDef } from './types';
 import { attrSyscalls } from './attrs';
+import { epollSyscalls } from './epoll';
 import { fileSyscalls } from './files';
 import { fsSyscalls } from './fs';
 import { memorySyscalls } from './memory';
@@ -12,7 +13,7 @@ import { threadSyscalls } from './threads';
 import { timeSyscalls } from './time';
 
 const TABLE = new Map<number, SyscallDef>();
-for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...threadSyscalls, ...timeSyscalls]) {
+for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...threadSyscalls, ...epollSyscalls, ...timeSyscalls]) {
   if (TABLE.has(def.nr)) throw new Error(`syscall ${def.nr} (${def.name}) defined twice`);
   TABLE.set(def.nr, def);
 }

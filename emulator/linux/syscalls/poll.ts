@@ -22,6 +22,7 @@ export function pollMask(k: LinuxKernel, fd: number): number {
   if (!of) return POLLNVAL;
   switch (of.kind) {
     case 'pipe':
+      if (of.pipeEnd === 'rw') return (of.pipe!.size > 0 ? READABLE : 0) | WRITABLE;   // an eventfd
       if (of.pipeEnd === 'r') return (of.pipe!.size > 0 ? READABLE : 0) | (of.pipe!.writers === 0 ? POLLHUP : 0);
       return WRITABLE | (of.pipe!.readers === 0 ? POLLERR : 0);
     case 'stdio': return of.stdioFd === 0 ? READABLE : WRITABLE;
