@@ -5,11 +5,11 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QEMU, REPO_ROOT, requireTool, run, runTbscope, skipBecause } from '../support/oracles';
 
-const VERSION = (require(join(REPO_ROOT, 'node_modules', 'esbuild', 'package.json')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')) as { version: string }).version;
 const CACHE = join(REPO_ROOT, '.tmp', `esbuild-linux-riscv64-${VERSION}`);
 
 /** The unpacked package's binary, fetched once; undefined with the reason when npm cannot get it. */
