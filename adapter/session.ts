@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
 import { ConfigError, validateConfig, type LaunchConfig } from './config';
-import { callbackTrace, hotPages, plugins, translationBlock, translationBlocks } from './custom';
+import { CUSTOM_HANDLERS, isCustomRequest } from './custom';
 import { disassemble } from './disassemble';
 import { evaluate, frameEnv } from './evaluate';
 import { FrameReader, messageProblem } from './framing';
@@ -20,7 +20,9 @@ import { Runtime, type RuntimeStop } from './runtime';
 import { SourceMapper } from './sources';
 import { modules, StackCache, stackTrace } from './stack';
 import { stepMode, type StepKind } from './stepping';
-import { AdapterError } from './target';
+import { EVENTS, type UpdateEvent } from './protocol';
+import { AdapterError, hex } from './target';
+import { signalName } from '../emulator/linux/signals';
 import { typeSize, Variables } from './variables';
 import { DataBreakpoints } from './watch';
 
@@ -145,9 +147,18 @@ export class TbscopeSession extends LoggingDebugSession {
     rt.filters = applyFilters(this.filterArgs);
     rt.on('output', (o: { category: string; text: string }) => this.sendEvent(new OutputEvent(o.text, o.category)));
     rt.on('stopped', (s: RuntimeStop) => this.onStopped(s));
-    rt.on('update', (u: { running: boolean }) => this.sendEvent(new Event('tbscope/update', { ...u, instructions: rt.machine.cpu.instret, translationBlocks: rt.machine.stats.tbsTranslated, pc: rt.pc })));
-    rt.on('exited', (code: number) => {
+    rt.on('update', (u: { running: boolean }) => {
+      const ended = rt.state === 'exited';
+      const body: UpdateEvent = {
+        running: u.running, ended, instructions: Number(rt.machine.cpu.instret), translationBlocks: rt.machine.stats.tbsTranslated, pc: hex(rt.pc),
+        ...(ended && rt.exitStatus !== undefined ? { exitCode: rt.exitStatus } : {}),
+      };
+      this.sendEvent(new Event(EVENTS.update, body));
+    });
+    rt.on('exited', (code: number, signo?: number) => {
       if (this.rt !== rt) return;
+      this.sendEvent(new OutputEvent(signo ? `tbscope: program terminated by signal ${signalName(signo)} (exit status ${code})\n`
+        : `tbscope: program exited with code ${code}\n`, 'console'));
       this.sendEvent(new ExitedEvent(code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -316,16 +327,13 @@ export class TbscopeSession extends LoggingDebugSession {
   protected override customRequest(command: string, r: DebugProtocol.Response, a: Record<string, unknown> | undefined): void {
     this.handle<unknown>(r, () => {
       if (command === 'modules') return this.modulesRequest();
-      const rt = this.runtime();
-      switch (command) {
-        case 'tbscope/translationBlocks': return translationBlocks(rt, a);
-        case 'tbscope/translationBlock': return translationBlock(rt, this.sources, a);
-        case 'tbscope/hotPages': return hotPages(rt, a);
-        case 'tbscope/callbackTrace': return callbackTrace(rt, a);
-        case 'tbscope/plugins': return plugins(rt, a);
-        case 'tbscope/setDataBreakpoints': return { breakpoints: this.watches.set(a as unknown as DebugProtocol.SetDataBreakpointsArguments, 'views') };
-        default: throw new AdapterError(`unknown request '${command}'`);
-      }
+      if (!isCustomRequest(command)) throw new AdapterError(`unknown request '${command}'`);
+      const ctx = {
+        rt: this.runtime(), sources: this.sources,
+        setViewDataBreakpoints: (args: DebugProtocol.SetDataBreakpointsArguments) => ({ breakpoints: this.watches.set(args, 'views') }),
+      };
+      // The argument types are those of adapter/protocol.ts (tbscope/*); the handlers check values.
+      return (CUSTOM_HANDLERS[command] as (c: typeof ctx, x: object) => unknown)(ctx, a ?? {});
     });
   }
 }
