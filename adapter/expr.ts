@@ -81,7 +81,11 @@ const BINARY: Record<string, number> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
 
-export const toBig = (v: Value): bigint => (v.kind === 'int' ? v.v : BigInt(Math.trunc(v.v)));
+export const toBig = (v: Value): bigint => {
+  if (v.kind === 'int') return v.v;
+  if (!Number.isFinite(v.v)) throw new EvalError(`${v.v} is not a finite number`);
+  return BigInt(Math.trunc(v.v));
+};
 const toNum = (v: Value): number => (v.kind === 'int' ? Number(v.signed ? BigInt.asIntN(64, v.v) : v.v) : v.v);
 const int = (v: bigint, isAddr = false): Value => ({ kind: 'int', v: BigInt.asIntN(64, v), size: 8, signed: true, isAddr });
 

@@ -2,7 +2,8 @@
 // nothing more. Each handler is a few lines that return a response body (or throw an error that
 // becomes an error response, the session staying alive); the work lives in one file per concern.
 
-import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, StoppedEvent, TerminatedEvent, ThreadEvent, BreakpointEvent } from '@vscode/debugadapter';
+import { PassThrough } from 'node:stream';
+import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, ThreadEvent, BreakpointEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
@@ -10,6 +11,8 @@ import { ConfigError, validateConfig, type LaunchConfig } from './config';
 import { CUSTOM_HANDLERS, isCustomRequest } from './custom';
 import { disassemble } from './disassemble';
 import { evaluate, frameEnv } from './evaluate';
+import { FrameReader, messageProblem } from './framing';
+import { argumentsProblem } from './validate';
 import { EvalError } from './expr';
 import { applyFilters } from './exceptions';
 import { readMemory, writeMemory } from './memory';
@@ -46,6 +49,36 @@ export class TbscopeSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
+  // ---- the wire: malformed frames and arguments get an answer, the session goes on ----------
+
+  /** Reads frames with our own reader (framing.ts), which survives bad headers and bad JSON. */
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    super.start(new PassThrough(), outStream);
+    const reader = new FrameReader();
+    inStream.on('data', (data: Buffer) => {
+      for (const f of reader.push(data)) {
+        if ('problem' in f) this.sendEvent(new OutputEvent(`tbscope: ignored a malformed DAP message: ${f.problem}\n`, 'stderr'));
+        else this.handleMessage(f.message as unknown as DebugProtocol.ProtocolMessage);
+      }
+    });
+    inStream.on('close', () => this.shutdown());
+    inStream.on('error', () => this.shutdown());
+  }
+
+  /** Messages from an inline client skip the reader: their envelope is checked here. */
+  override handleMessage(msg: DebugProtocol.ProtocolMessage): void {
+    const problem = messageProblem(msg);
+    if (problem) { this.sendEvent(new OutputEvent(`tbscope: ignored a malformed DAP message: ${problem}\n`, 'stderr')); return; }
+    super.handleMessage(msg);
+  }
+
+  /** Arguments that do not fit the request's declared types get an error response naming the problem. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = argumentsProblem(request.command, request.arguments);
+    if (problem) { this.sendErrorResponse(new Response(request), { id: 1002, format: '{_msg}', variables: { _msg: problem } }); return; }
+    super.dispatchRequest(request);
+  }
+
   /** Runs a handler: its result becomes the response body, a throw an error response. */
   private handle<T>(response: DebugProtocol.Response, fn: () => T | Promise<T>): void {
     Promise.resolve().then(fn).then((body) => {
@@ -63,8 +96,15 @@ export class TbscopeSession extends LoggingDebugSession {
     return this.rt;
   }
 
-  private stopped(): Runtime {
+  /** The runtime of a guest that has not ended (execution control, writes). */
+  private live(): Runtime {
     const rt = this.runtime();
+    if (rt.state === 'exited') throw new AdapterError('the program has exited');
+    return rt;
+  }
+
+  private stopped(): Runtime {
+    const rt = this.live();
     if (rt.state === 'running') throw new AdapterError('the guest is running: pause it first');
     return rt;
   }
@@ -84,6 +124,7 @@ export class TbscopeSession extends LoggingDebugSession {
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
     this.handle(response, async () => {
+      if (this.rt && this.rt.state !== 'exited') throw new AdapterError('a program is already running in this session: terminate it or use restart');
       this.config = validateConfig((args ?? {}) as unknown as Record<string, unknown>);
       await this.startGuest(this.config);
       // Clients that send no configurationDone get the guest running after a second anyway.
@@ -185,7 +226,7 @@ export class TbscopeSession extends LoggingDebugSession {
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    this.handle(response, () => { this.runtime().pause(); });
+    this.handle(response, () => { this.live().pause(); });
   }
 
   /** Steps the thread asked for (gdb's selected thread); the others run along, as gdb's default. */
