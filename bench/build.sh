@@ -9,5 +9,5 @@ OUT=${OUT:-bin}   # tests rebuild into a scratch directory to check the committe
 mkdir -p "$OUT"
 for src in src/*.c; do
   name=$(basename "$src" .c)
-  (set -x; "$CC" -static -O2 -Wall -ffile-prefix-map="$PWD"=. -o "$OUT/$name" "$src" -lm)
+  (set -x; "$CC" -static -O2 -Wall -pthread -ffile-prefix-map="$PWD"=. -o "$OUT/$name" "$src" -lm)
 done
