@@ -5,7 +5,7 @@
 import type { StopReason } from '../../stop';
 import { HostError } from '../../host';
 import { DT_DIR, encodeDirent64, u32le } from '../abi';
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENOTDIR, ENOTTY, EPIPE, ESPIPE } from '../errno';
+import { EAGAIN, EBADF, EFAULT, EINTR, EINVAL, ENOTDIR, ENOTTY, EPIPE, ESPIPE } from '../errno';
 import { newPipe, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, type OpenFile } from '../fds';
 import type { LinuxKernel } from '../kernel';
 import { SIGPIPE } from '../signals';
@@ -20,6 +20,22 @@ function doRead(k: LinuxKernel, of: OpenFile, addr: number, len: number, positio
   const n = k.fds.read(of, buf, position);
   if (n > 0) k.writeBytes(addr, buf.subarray(0, n));
   return n;
+}
+
+/**
+ * read(): an empty pipe whose writers are still open parks the thread while other threads could
+ * write to it (woken when data comes or the last writer closes); alone, it answers EAGAIN as
+ * before (nothing could ever fill it).
+ */
+function blockingRead(k: LinuxKernel, of: OpenFile, addr: number, len: number): number | StopReason {
+  const n = doRead(k, of, addr, len, null);
+  if (n !== -EAGAIN || of.kind !== 'pipe' || of.flags & O_NONBLOCK || k.tasks.size < 2) return n;
+  const pipe = of.pipe!;
+  return k.block({
+    what: 'read of an empty pipe', nr: 63,
+    ready: () => pipe.size > 0 || pipe.writers === 0,
+    finish: (how) => (how === 'signal' ? -EINTR : doRead(k, of, addr, len, null)),
+  });
 }
 
 /** A write to a pipe nobody reads raises SIGPIPE (fatal unless ignored), else fails with EPIPE. */
@@ -179,7 +195,7 @@ function getdents64(k: LinuxKernel): number {
 }
 
 export const fileSyscalls: SyscallDef[] = [
-  { nr: 63, name: 'read', args: 'dxd', fn: (k) => doRead(k, k.fds.must(k.i(0)), k.u(1), k.u(2), null) },
+  { nr: 63, name: 'read', args: 'dxd', fn: (k) => blockingRead(k, k.fds.must(k.i(0)), k.u(1), k.u(2)) },
   { nr: 64, name: 'write', args: 'dxd', fn: (k) => doWrite(k, k.fds.must(k.i(0)), k.readBytes(k.u(1), Math.min(k.u(2), MAX_RW)), null) },
   { nr: 65, name: 'readv', fn: (k) => readv(k, null) },
   { nr: 66, name: 'writev', args: 'dpx', fn: (k) => writev(k, null) },
