@@ -48,9 +48,12 @@ describe('adapter: launch and run control', function () {
     const entry = Number(/start address (0x[0-9a-f]+)/.exec(run(objdump, ['-f', example('tiny')]).stdout)![1]);
     const stopped = s.dc.waitForEvent('stopped');
     await launch(s, { program: example('tiny'), stopOnEntry: true });
-    assert.equal((await stopped).body.reason, 'entry');
+    const stop = (await stopped).body;
+    assert.equal(stop.reason, 'entry');
     const threads = await s.dc.threadsRequest();
-    assert.deepEqual(threads.body.threads.map((t) => t.id), [1]);
+    // One guest thread, its id the tid: the (deterministic) pid for the main thread.
+    assert.deepEqual(threads.body.threads.map((t) => t.id), [1000]);
+    assert.equal(stop.threadId, 1000);
     const regs = await registers(s);
     assert.equal(Number(regs.get('pc')), entry);
     const code = exitCode(s);
