@@ -61,6 +61,8 @@ export class BreakpointManager {
   private resolve(bp: Bp): void {
     const rt = this.rt;
     bp.addrs = []; bp.verified = false; bp.message = undefined;
+    const bad = bp.hitCondition === undefined ? undefined : hitConditionProblem(bp.hitCondition);
+    if (bad) { bp.message = bad; return; }
     if (!rt) { bp.message = 'the program is not loaded yet'; return; }
     if (bp.kind === 'instruction') {
       bp.addrs = [parseMemoryReference(bp.spec.ref) + (bp.spec.offset ?? 0)];
@@ -142,10 +144,20 @@ export class BreakpointManager {
   }
 }
 
-/** VS Code hit conditions: "5" (from the 5th hit on), ">=5", ">5", "==5", "%5". */
-function hitConditionMet(cond: string, hits: number): boolean {
-  const m = /^\s*(>=|>|==|=|%)?\s*(\d+)\s*$/.exec(cond);
-  if (!m) return true;
+const HIT_CONDITION = /^\s*(>=|>|==|=|%)?\s*(\d{1,15})\s*$/;
+
+/** Why a hit condition can never work (the breakpoint is then unverified with this message), or undefined. */
+export function hitConditionProblem(cond: string): string | undefined {
+  const m = HIT_CONDITION.exec(cond);
+  if (!m) return `hit condition '${cond}' is not understood (expected N, >=N, >N, ==N or %N with N a whole number)`;
+  if (m[1] === '%' && Number(m[2]) === 0) return `hit condition '${cond}' can never be met (%0)`;
+  return undefined;
+}
+
+/** VS Code hit conditions: "5" (from the 5th hit on), ">=5", ">5", "==5", "%5". Checked by hitConditionProblem first. */
+export function hitConditionMet(cond: string, hits: number): boolean {
+  const m = HIT_CONDITION.exec(cond);
+  if (!m) return false;
   const n = Number(m[2]);
   switch (m[1]) {
     case '>': return hits > n;

@@ -41,8 +41,10 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsRestartRequest: true,
   // terminate ends the guest; there is no separate debuggee process to kill.
   supportsTerminateRequest: true,
-  // Frames are cheap to compute per stop; paging keeps deep recursion responsive.
-  supportsDelayedStackTraceLoading: true,
+  // Off: VS Code then asks for the top frame and the rest 420 ms later; a step in between left a
+  // "Load More Stack Frames" row that loads nothing. The stack is unwound once per stop anyway,
+  // and stackTrace still pages (levels/totalFrames) beyond the first 20 frames.
+  supportsDelayedStackTraceLoading: false,
   // Values carry memoryReference so registers and pointers open in the memory view.
   supportsValueFormattingOptions: false,
   // Not offered: reverse execution, goto targets, step-back, completions (none implemented).

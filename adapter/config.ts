@@ -1,6 +1,7 @@
 // The launch configuration (documented in docs/launch.md): its shape, and the checks that turn a
 // bad configuration into one clear message before any guest code runs (never a hang).
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface LaunchConfig {
@@ -27,6 +28,7 @@ export interface LaunchConfig {
 /** A configuration the user must fix; its message is shown as the launch error. */
 export class ConfigError extends Error {}
 
+const isDirectory = (p: string): boolean => { try { return fs.statSync(p).isDirectory(); } catch { return false; } };
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 /** Checks the raw launch arguments and fills in paths (relative paths are taken from `baseDir`). */
@@ -47,7 +49,15 @@ export function validateConfig(raw: Record<string, unknown>, baseDir = process.c
   if (raw.confineFiles !== undefined && typeof raw.confineFiles !== 'boolean' && typeof raw.confineFiles !== 'string') {
     fail("launch configuration: 'confineFiles' must be true/false or a folder");
   }
+  for (const k of ['stopOnEntry', 'deterministic'] as const) {
+    if (raw[k] !== undefined && typeof raw[k] !== 'boolean') fail(`launch configuration: '${k}' must be true or false, not ${JSON.stringify(raw[k])}`);
+  }
+  const map = raw.sourceFileMap;
+  if (map !== undefined && (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string'))) {
+    fail("launch configuration: 'sourceFileMap' must be an object of strings (compile-time path prefix -> local path)");
+  }
   const cwd = raw.cwd ? path.resolve(baseDir, raw.cwd as string) : path.dirname(program);
+  if (raw.cwd && !isDirectory(cwd)) fail(`launch configuration: 'cwd' ${cwd} is not an existing folder`);
   return {
     program,
     args: (raw.args as string[] | undefined) ?? [],

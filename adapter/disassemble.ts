@@ -9,7 +9,7 @@ import { DisasmState, disassembleWord } from '../emulator/isa/disasm';
 import type { Runtime } from './runtime';
 import type { SourceMapper } from './sources';
 import { frameLocation } from './stack';
-import { hex, parseMemoryReference, readBytes, symbolText } from './target';
+import { AdapterError, hex, parseMemoryReference, readBytes, symbolText } from './target';
 import { libraryAt, librarySymbol } from './libraries';
 
 interface Decoded { addr: number; size: number; raw?: number }
@@ -55,16 +55,28 @@ function startsBefore(rt: Runtime, base: number, want: number): number[] {
   return best.slice(Math.max(0, best.length - want));
 }
 
+/** Most instructions one request returns, and how far forward instructionOffset may skip. */
+const MAX_INSTRUCTIONS = 10000, MAX_FORWARD_OFFSET = 1 << 16;
+
+const padding = (addr: number): DebugProtocol.DisassembledInstruction => ({ address: hex(addr), instruction: '??', presentationHint: 'invalid' });
+
 export function disassemble(rt: Runtime, sources: SourceMapper, args: DebugProtocol.DisassembleArguments): DebugProtocol.DisassembleResponse['body'] {
   const base = parseMemoryReference(args.memoryReference) + (args.offset ?? 0);
-  const count = Math.max(0, Math.min(args.instructionCount | 0, 10000));
+  if (!Number.isSafeInteger(base) || base < 0) throw new AdapterError(`disassemble: ${args.memoryReference} + ${args.offset ?? 0} is not a guest address`);
+  const count = Math.max(0, Math.min(args.instructionCount, MAX_INSTRUCTIONS));
   const offset = args.instructionOffset ?? 0;
+  if (offset > MAX_FORWARD_OFFSET) throw new AdapterError(`disassemble: 'instructionOffset' ${offset} is over the limit of ${MAX_FORWARD_OFFSET} (ask from a nearer memoryReference)`);
   const addrs: (number | null)[] = [];
   let p = base;
   if (offset < 0) {
-    const before = startsBefore(rt, base, -offset);
-    for (let i = before.length; i < -offset; i++) addrs.push(null);   // nothing known that far back: padding
-    addrs.push(...before);
+    // Only the first `count` entries are answered, so the work is bounded by count, whatever
+    // the offset: what lies further back than count is never decoded or padded.
+    const want = -offset;
+    const before = startsBefore(rt, base, Math.min(want, 0x8000));   // it looks back 64 KiB at most
+    const pads = want - before.length;
+    for (let i = 0; i < Math.min(pads, count); i++) addrs.push(null);   // nothing known that far back: padding
+    if (pads < count) addrs.push(...before);
+    else return { instructions: Array.from({ length: count }, (_, i) => padding(Math.max(0, base - 2 * (want - i)))) };
   } else {
     for (let i = 0; i < offset; i++) p += decodeAt(rt, p).size;
   }
@@ -79,9 +91,7 @@ export function disassemble(rt: Runtime, sources: SourceMapper, args: DebugProto
   const pads = addrs.findIndex((a) => a !== null);
   const firstReal = (pads >= 0 ? addrs[pads] : base) as number;
   const instructions = addrs.slice(0, count).map((a, i): DebugProtocol.DisassembledInstruction => {
-    if (a === null) {
-      return { address: hex(Math.max(0, firstReal - 2 * ((pads < 0 ? addrs.length : pads) - i))), instruction: '??', presentationHint: 'invalid' };
-    }
+    if (a === null) return padding(Math.max(0, firstReal - 2 * ((pads < 0 ? addrs.length : pads) - i)));
     const d = decodeAt(rt, a);
     if (d.raw === undefined) return { address: hex(a), instruction: '<unreadable>', instructionBytes: '??', presentationHint: 'invalid' };
     const text = disassembleWord(a, d.raw, sym, state).replace('\t', ' ');

@@ -6,12 +6,13 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ValueNode } from '../emulator/debuginfo/index';
-import { evaluateExpression, formatValue, normalizeAccess, type EvalEnv, type Value } from './expr';
+import { consoleCommand } from './console';
+import { evaluateExpression, formatValue, normalizeAccess, toBig, xRegister, type EvalEnv, type Value } from './expr';
 import type { Runtime } from './runtime';
 import { resolvePath } from './paths';
 import type { Frame, StackCache } from './stack';
-import { evalEnv, hex, readBytes, symbolText } from './target';
-import type { Variables } from './variables';
+import { AdapterError, evalEnv, hex, readBytes, symbolText } from './target';
+import { storeNode, typeSize, type Variables } from './variables';
 
 /** A variable's value for arithmetic, from its display text (integers, pointers, floats, chars). */
 function nodeValue(n: ValueNode): Value | undefined {
@@ -47,12 +48,49 @@ export function frameEnv(rt: Runtime, frame: Frame, vars: Variables): { env: Eva
   const env = evalEnv(rt, frame.regs, frame.pc, (name) => { const n = find(name); return n && nodeValue(n); });
   // &variable: its address when it lives in memory; &symbol: the symbol's address.
   env.address = (name) => { const n = find(name); return n ? n.address : env.symbol(name); };
+  env.sizeOf = (name) => { const n = find(name); return n ? n.size ?? typeSize(n.type) : undefined; };
   return { env, find };
+}
+
+/** `lhs = rhs` (one `=`, not `==`, `<=`, `>=`, `!=`), or undefined. */
+function assignment(text: string): { lhs: string; rhs: string } | undefined {
+  const m = /^([^=]*[^=<>!])=(?!=)(.*)$/.exec(text);
+  return m && m[1].trim() && m[2].trim() ? { lhs: m[1].trim(), rhs: m[2].trim() } : undefined;
+}
+
+/** Stores `rhs` into a variable in memory or a register of the top frame, as gdb's `print x = 42`. */
+function assign(rt: Runtime, frame: Frame, frames: StackCache, vars: Variables, env: EvalEnv, find: (p: string) => ValueNode | undefined, lhs: string, rhs: string): string {
+  const v = evaluateExpression(rhs, env);
+  const path = normalizeAccess(lhs, env);
+  const node = find(path);
+  if (node) {
+    storeNode(rt, node, v);
+    const again = frameEnv(rt, frame, vars).find(path);
+    return again?.value ?? formatValue(v);
+  }
+  const reg = lhs.replace(/^\$/, '');
+  const x = reg === 'pc' ? -2 : xRegister(reg);
+  if (x === -1) throw new AdapterError(`cannot assign to '${lhs}': not a variable in memory or an integer register`);
+  if (!frame.isTop) throw new AdapterError('registers can be changed in the top frame only');
+  if (x === 0) throw new AdapterError('zero (x0) is hard-wired to 0');
+  if (x === -2) rt.machine.cpu.pc = Number(BigInt.asUintN(64, toBig(v)));
+  else rt.machine.cpu.setX(x, toBig(v));
+  frames.invalidate();
+  return hex(BigInt.asUintN(64, x === -2 ? BigInt(rt.machine.cpu.pc) : rt.machine.cpu.getX(x)));
 }
 
 export function evaluate(rt: Runtime, frames: StackCache, vars: Variables, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
   const frame = frames.get(rt, args.frameId);
   const { env, find } = frameEnv(rt, frame, vars);
+  if (args.context === 'repl') {
+    const out = consoleCommand(rt, env, args.expression, (name) => find(name) !== undefined);
+    if (out !== undefined) return { result: out, variablesReference: 0 };
+  }
+  const asg = assignment(args.expression.trim());
+  if (asg) {
+    if (args.context === 'hover' || args.context === 'watch') throw new AdapterError('an assignment changes the program: type it in the Debug Console');
+    return { result: assign(rt, frame, frames, vars, env, find, asg.lhs, asg.rhs), variablesReference: 0 };
+  }
   const expr = normalizeAccess(args.expression.trim(), env);
   const node = find(expr);
   if (node) {

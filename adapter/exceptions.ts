@@ -55,7 +55,24 @@ export function applyFilters(args: DebugProtocol.SetExceptionBreakpointsArgument
 const hex = (n: number) => '0x' + n.toString(16);
 
 /** The reported stop for an exceptional Machine stop. */
-export function describeStop(stop: StopReason, ctx: { symbols: { symbolize(a: number): string | undefined } }): RuntimeStop {
+/** The instruction at pc as objdump shows it, read from guest memory (undefined when unreadable). */
+function instructionAt(mem: StopContext['machine'], pc: number): { word: number; text: string } | undefined {
+  try {
+    const lo = mem?.mem.read(pc, 2, true);
+    if (!lo) return undefined;
+    let word = lo[0] | (lo[1] << 8);
+    if ((word & 3) === 3) { const hi = mem!.mem.read(pc + 2, 2, true); word = (word | (hi[0] << 16) | (hi[1] << 24)) >>> 0; }
+    return { word, text: disassembleWord(pc, word).replace('\t', ' ') };
+  } catch { return undefined; }
+}
+
+interface StopContext {
+  symbols: { symbolize(a: number): string | undefined };
+  /** Guest memory, to name the instruction that faulted. */
+  machine?: { mem: { read(addr: number, len: number, debug: boolean): Uint8Array } };
+}
+
+export function describeStop(stop: StopReason, ctx: StopContext): RuntimeStop {
   const at = (pc: number) => { const s = ctx.symbols.symbolize(pc); return s ? `${hex(pc)} <${s}>` : hex(pc); };
   let e: ExceptionDetails;
   switch (stop.kind) {
@@ -64,6 +81,7 @@ export function describeStop(stop: StopReason, ctx: { symbols: { symbolize(a: nu
       let description = `${name} at ${at(stop.pc)}`;
       if (stop.addr !== undefined && (stop.signo === 11 || stop.signo === 7)) description += `: fault address ${hex(stop.addr)}`;
       if (stop.insn !== undefined) description += `: instruction ${hex(stop.insn >>> 0)} (${disassembleWord(stop.pc, stop.insn).replace('\t', ' ')})`;
+      else { const i = instructionAt(ctx.machine, stop.pc); if (i) description += `: by ${i.text}`; }
       e = { exceptionId: name, description, breakMode: 'always', details: { message: stop.message, typeName: name } };
       break;
     }

@@ -7,7 +7,7 @@
 import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/cpu/state';
 
 export type Value =
-  | { kind: 'int'; v: bigint; size: number; signed: boolean; isAddr?: boolean }
+  | { kind: 'int'; v: bigint; size: number; signed: boolean; isAddr?: boolean; char?: boolean }
   | { kind: 'float'; v: number; size: 4 | 8 };
 
 export interface EvalEnv {
@@ -22,13 +22,15 @@ export interface EvalEnv {
   variable?(name: string): Value | undefined;
   /** `&name`: the address of a variable (or path) in memory, else of a symbol. */
   address?(name: string): number | undefined;
+  /** `sizeof name`: the size of a variable's (or path's) type. */
+  sizeOf?(name: string): number | undefined;
 }
 
 export class EvalError extends Error {}
 
-interface CType { size: number; signed: boolean; float: boolean }
+interface CType { size: number; signed: boolean; float: boolean; char?: boolean }
 const BASE_TYPES: Record<string, CType> = {
-  char: { size: 1, signed: true, float: false }, 'signed char': { size: 1, signed: true, float: false }, 'unsigned char': { size: 1, signed: false, float: false },
+  char: { size: 1, signed: true, float: false, char: true }, 'signed char': { size: 1, signed: true, float: false, char: true }, 'unsigned char': { size: 1, signed: false, float: false, char: true },
   short: { size: 2, signed: true, float: false }, 'unsigned short': { size: 2, signed: false, float: false },
   int: { size: 4, signed: true, float: false }, 'unsigned int': { size: 4, signed: false, float: false }, unsigned: { size: 4, signed: false, float: false },
   long: { size: 8, signed: true, float: false }, 'unsigned long': { size: 8, signed: false, float: false },
@@ -79,7 +81,11 @@ const BINARY: Record<string, number> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
 
-export const toBig = (v: Value): bigint => (v.kind === 'int' ? v.v : BigInt(Math.trunc(v.v)));
+export const toBig = (v: Value): bigint => {
+  if (v.kind === 'int') return v.v;
+  if (!Number.isFinite(v.v)) throw new EvalError(`${v.v} is not a finite number`);
+  return BigInt(Math.trunc(v.v));
+};
 const toNum = (v: Value): number => (v.kind === 'int' ? Number(v.signed ? BigInt.asIntN(64, v.v) : v.v) : v.v);
 const int = (v: bigint, isAddr = false): Value => ({ kind: 'int', v: BigInt.asIntN(64, v), size: 8, signed: true, isAddr });
 
@@ -90,7 +96,7 @@ function readTyped(env: EvalEnv, addr: bigint, t: CType): Value {
   if (t.float) return { kind: 'float', v: t.size === 4 ? dv.getFloat32(0, true) : dv.getFloat64(0, true), size: t.size as 4 | 8 };
   let v = 0n;
   for (let i = t.size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
-  return { kind: 'int', v: t.signed ? BigInt.asIntN(t.size * 8, v) : v, size: t.size, signed: t.signed };
+  return { kind: 'int', v: t.signed ? BigInt.asIntN(t.size * 8, v) : v, size: t.size, signed: t.signed, char: t.char };
 }
 
 class Parser {
@@ -138,6 +144,7 @@ class Parser {
 
   private unary(): Value {
     const t = this.peek();
+    if (t === 'sizeof') return this.sizeofOperator();
     if (t === '-') { this.i++; const v = this.unary(); return v.kind === 'float' ? { ...v, v: -v.v } : int(-v.v); }
     if (t === '+') { this.i++; return this.unary(); }
     if (t === '~') { this.i++; return int(~toBig(this.unary())); }
@@ -168,7 +175,7 @@ class Parser {
         if (cast.t.float) return { kind: 'float', v: toNum(v), size: cast.t.size as 4 | 8 };
         const bits = cast.t.size * 8;
         const raw = BigInt.asUintN(bits, toBig(v));
-        return { kind: 'int', v: cast.t.signed ? BigInt.asIntN(bits, raw) : raw, size: cast.t.size, signed: cast.t.signed };
+        return { kind: 'int', v: cast.t.signed ? BigInt.asIntN(bits, raw) : raw, size: cast.t.size, signed: cast.t.signed, char: cast.t.char };
       }
       this.take('(');
       const v = this.binary(0);
@@ -176,6 +183,26 @@ class Parser {
       return v;
     }
     return this.primary();
+  }
+
+  /** `sizeof(type)`, `sizeof(expr)`, `sizeof name`: gdb gives an unsigned long. */
+  private sizeofOperator(): Value {
+    this.take('sizeof');
+    const size = (n: number): Value => ({ kind: 'int', v: BigInt(n), size: 8, signed: false });
+    if (this.peek() === '(') {
+      const cast = this.castType();
+      if (cast) return size(cast.ptr ? 8 : cast.t.size);
+    }
+    const tok = this.peek();
+    const bare = tok !== undefined && /^[A-Za-z_]/.test(tok) && (this.toks[this.i + 1] === undefined || BINARY[this.toks[this.i + 1]] !== undefined || this.toks[this.i + 1] === ')');
+    if (bare && this.env.sizeOf?.(tok) !== undefined) { this.i++; return size(this.env.sizeOf(tok)!); }
+    if (this.peek() === '(' && /^[A-Za-z_]/.test(this.toks[this.i + 1] ?? '') && this.toks[this.i + 2] === ')' && this.env.sizeOf?.(this.toks[this.i + 1]) !== undefined) {
+      const n = this.env.sizeOf(this.toks[this.i + 1])!;
+      this.i += 3;
+      return size(n);
+    }
+    const v = this.unary();
+    return size(v.size);
   }
 
   private primary(): Value {
@@ -275,7 +302,8 @@ export function normalizeAccess(src: string, env: EvalEnv): string {
     out += `${src.slice(pos, open)}[${index}]`;
     pos = close + 1;
   }
-  return (out + src.slice(pos)).replace(DEREF_MEMBER, '$1->');
+  // `*&x` is x itself (gdb keeps x's type; reading through the address would lose it).
+  return (out + src.slice(pos)).replace(DEREF_MEMBER, '$1->').replace(/(^|[(,=!<>+\-*/%&|^~]\s*)\*\s*&\s*(?=[A-Za-z_(])/g, '$1');
 }
 
 export function evaluateExpression(src: string, env: EvalEnv): Value {
@@ -284,11 +312,19 @@ export function evaluateExpression(src: string, env: EvalEnv): Value {
   return new Parser(toks, env).parse();
 }
 
-/** Display text: addresses and registers in hex, typed integers in decimal, floats as JS prints them. */
+/** A char as gdb shows it: `65 'A'`, `10 '\\n'`, `0 '\\000'`. */
+function charText(code: number): string {
+  const esc: Record<number, string> = { 0: '\\000', 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 39: "\\'", 92: '\\\\' };
+  const c = code & 0xff;
+  return esc[c] ?? (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '\\' + c.toString(8).padStart(3, '0'));
+}
+
+/** Display text: addresses and registers in hex, typed integers in decimal (chars as gdb), floats as JS prints them. */
 export function formatValue(v: Value): string {
   if (v.kind === 'float') return String(v.v);
   if (v.isAddr) return '0x' + BigInt.asUintN(64, v.v).toString(16);
-  return (v.signed ? BigInt.asIntN(v.size * 8, v.v) : BigInt.asUintN(v.size * 8, v.v)).toString();
+  const n = v.signed ? BigInt.asIntN(v.size * 8, v.v) : BigInt.asUintN(v.size * 8, v.v);
+  return v.char ? `${n} '${charText(Number(n))}'` : n.toString();
 }
 
 /** Whether a condition value counts as true. */

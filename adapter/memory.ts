@@ -10,10 +10,19 @@ import { AdapterError, hex, parseMemoryReference } from './target';
 
 const MAX_READ = 1 << 20;
 
-export function readMemory(rt: Runtime, args: DebugProtocol.ReadMemoryArguments): DebugProtocol.ReadMemoryResponse['body'] {
+/** The address a memoryReference + offset names; an error when it is not a guest address. */
+function addressOf(args: { memoryReference: string; offset?: number }): number {
   const start = parseMemoryReference(args.memoryReference) + (args.offset ?? 0);
-  const count = Math.min(Math.max(args.count | 0, 0), MAX_READ);
   if (start < 0) throw new AdapterError(`address ${start} is negative`);
+  if (!Number.isSafeInteger(start)) throw new AdapterError(`address ${args.memoryReference} + ${args.offset ?? 0} is outside the guest's address space`);
+  return start;
+}
+
+/** Reads at most MAX_READ bytes; a larger count is answered with the first MAX_READ (the client asks again). */
+export function readMemory(rt: Runtime, args: DebugProtocol.ReadMemoryArguments): DebugProtocol.ReadMemoryResponse['body'] {
+  const start = addressOf(args);
+  if (args.count < 0) throw new AdapterError(`readMemory: 'count' must not be negative, got ${args.count}`);
+  const count = Math.min(args.count, MAX_READ);
   const mem = rt.machine.mem;
   const chunks: Uint8Array[] = [];
   let addr = start, got = 0;
@@ -28,8 +37,11 @@ export function readMemory(rt: Runtime, args: DebugProtocol.ReadMemoryArguments)
 }
 
 export function writeMemory(rt: Runtime, args: DebugProtocol.WriteMemoryArguments): DebugProtocol.WriteMemoryResponse['body'] {
-  const start = parseMemoryReference(args.memoryReference) + (args.offset ?? 0);
+  const start = addressOf(args);
   if (typeof args.data !== 'string') throw new AdapterError('writeMemory: data (base64) is missing');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args.data) || args.data.length % 4 === 1 || (args.data.includes('=') && args.data.length % 4 !== 0)) {
+    throw new AdapterError(`writeMemory: 'data' is not valid base64`);
+  }
   const data = new Uint8Array(Buffer.from(args.data, 'base64'));
   const mem = rt.machine.mem;
   if (!mem.isMapped(start, Math.max(data.length, 1))) {

@@ -344,7 +344,7 @@ export class Runtime extends EventEmitter {
     this.state = 'exited';
     this.exitStatus = end.status;
     this.emit('update', { running: false });
-    this.emit('exited', end.status);
+    this.emit('exited', end.status, end.signo);
   }
 
   private internalError(e: unknown): void {

@@ -2,14 +2,17 @@
 // nothing more. Each handler is a few lines that return a response body (or throw an error that
 // becomes an error response, the session staying alive); the work lives in one file per concern.
 
-import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, StoppedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
+import { PassThrough } from 'node:stream';
+import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, ModuleEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
 import { ConfigError, validateConfig, type LaunchConfig } from './config';
-import { callbackTrace, hotPages, plugins, translationBlock, translationBlocks } from './custom';
+import { CUSTOM_HANDLERS, isCustomRequest } from './custom';
 import { disassemble } from './disassemble';
 import { evaluate, frameEnv } from './evaluate';
+import { FrameReader, messageProblem } from './framing';
+import { argumentsProblem } from './validate';
 import { EvalError } from './expr';
 import { applyFilters } from './exceptions';
 import { readMemory, writeMemory } from './memory';
@@ -17,7 +20,9 @@ import { Runtime, type RuntimeStop } from './runtime';
 import { SourceMapper } from './sources';
 import { modules, StackCache, stackTrace } from './stack';
 import { stepMode, type StepKind } from './stepping';
-import { AdapterError } from './target';
+import { EVENTS, type UpdateEvent } from './protocol';
+import { AdapterError, hex } from './target';
+import { signalName } from '../emulator/linux/signals';
 import { typeSize, Variables } from './variables';
 import { DataBreakpoints } from './watch';
 
@@ -44,6 +49,36 @@ export class TbscopeSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
+  // ---- the wire: malformed frames and arguments get an answer, the session goes on ----------
+
+  /** Reads frames with our own reader (framing.ts), which survives bad headers and bad JSON. */
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    super.start(new PassThrough(), outStream);
+    const reader = new FrameReader();
+    inStream.on('data', (data: Buffer) => {
+      for (const f of reader.push(data)) {
+        if ('problem' in f) this.sendEvent(new OutputEvent(`tbscope: ignored a malformed DAP message: ${f.problem}\n`, 'stderr'));
+        else this.handleMessage(f.message as unknown as DebugProtocol.ProtocolMessage);
+      }
+    });
+    inStream.on('close', () => this.shutdown());
+    inStream.on('error', () => this.shutdown());
+  }
+
+  /** Messages from an inline client skip the reader: their envelope is checked here. */
+  override handleMessage(msg: DebugProtocol.ProtocolMessage): void {
+    const problem = messageProblem(msg);
+    if (problem) { this.sendEvent(new OutputEvent(`tbscope: ignored a malformed DAP message: ${problem}\n`, 'stderr')); return; }
+    super.handleMessage(msg);
+  }
+
+  /** Arguments that do not fit the request's declared types get an error response naming the problem. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = argumentsProblem(request.command, request.arguments);
+    if (problem) { this.sendErrorResponse(new Response(request), { id: 1002, format: '{_msg}', variables: { _msg: problem } }); return; }
+    super.dispatchRequest(request);
+  }
+
   /** Runs a handler: its result becomes the response body, a throw an error response. */
   private handle<T>(response: DebugProtocol.Response, fn: () => T | Promise<T>): void {
     Promise.resolve().then(fn).then((body) => {
@@ -61,8 +96,15 @@ export class TbscopeSession extends LoggingDebugSession {
     return this.rt;
   }
 
-  private stopped(): Runtime {
+  /** The runtime of a guest that has not ended (execution control, writes). */
+  private live(): Runtime {
     const rt = this.runtime();
+    if (rt.state === 'exited') throw new AdapterError('the program has exited');
+    return rt;
+  }
+
+  private stopped(): Runtime {
+    const rt = this.live();
     if (rt.state === 'running') throw new AdapterError('the guest is running: pause it first');
     return rt;
   }
@@ -82,6 +124,7 @@ export class TbscopeSession extends LoggingDebugSession {
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
     this.handle(response, async () => {
+      if (this.rt && this.rt.state !== 'exited') throw new AdapterError('a program is already running in this session: terminate it or use restart');
       this.config = validateConfig((args ?? {}) as unknown as Record<string, unknown>);
       await this.startGuest(this.config);
       // Clients that send no configurationDone get the guest running after a second anyway.
@@ -104,9 +147,18 @@ export class TbscopeSession extends LoggingDebugSession {
     rt.filters = applyFilters(this.filterArgs);
     rt.on('output', (o: { category: string; text: string }) => this.sendEvent(new OutputEvent(o.text, o.category)));
     rt.on('stopped', (s: RuntimeStop) => this.onStopped(s));
-    rt.on('update', (u: { running: boolean }) => this.sendEvent(new Event('tbscope/update', { ...u, instructions: rt.machine.cpu.instret, translationBlocks: rt.machine.stats.tbsTranslated, pc: rt.pc })));
-    rt.on('exited', (code: number) => {
+    rt.on('update', (u: { running: boolean }) => {
+      const ended = rt.state === 'exited';
+      const body: UpdateEvent = {
+        running: u.running, ended, instructions: Number(rt.machine.cpu.instret), translationBlocks: rt.machine.stats.tbsTranslated, pc: hex(rt.pc),
+        ...(ended && rt.exitStatus !== undefined ? { exitCode: rt.exitStatus } : {}),
+      };
+      this.sendEvent(new Event(EVENTS.update, body));
+    });
+    rt.on('exited', (code: number, signo?: number) => {
       if (this.rt !== rt) return;
+      this.sendEvent(new OutputEvent(signo ? `tbscope: program terminated by signal ${signalName(signo)} (exit status ${code})\n`
+        : `tbscope: program exited with code ${code}\n`, 'console'));
       this.sendEvent(new ExitedEvent(code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -170,7 +222,7 @@ export class TbscopeSession extends LoggingDebugSession {
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    this.handle(response, () => { this.runtime().pause(); });
+    this.handle(response, () => { this.live().pause(); });
   }
 
   private step(response: DebugProtocol.Response, kind: StepKind, granularity?: DebugProtocol.SteppingGranularity): void {
@@ -275,16 +327,13 @@ export class TbscopeSession extends LoggingDebugSession {
   protected override customRequest(command: string, r: DebugProtocol.Response, a: Record<string, unknown> | undefined): void {
     this.handle<unknown>(r, () => {
       if (command === 'modules') return this.modulesRequest();
-      const rt = this.runtime();
-      switch (command) {
-        case 'tbscope/translationBlocks': return translationBlocks(rt, a);
-        case 'tbscope/translationBlock': return translationBlock(rt, this.sources, a);
-        case 'tbscope/hotPages': return hotPages(rt, a);
-        case 'tbscope/callbackTrace': return callbackTrace(rt, a);
-        case 'tbscope/plugins': return plugins(rt, a);
-        case 'tbscope/setDataBreakpoints': return { breakpoints: this.watches.set(a as unknown as DebugProtocol.SetDataBreakpointsArguments, 'views') };
-        default: throw new AdapterError(`unknown request '${command}'`);
-      }
+      if (!isCustomRequest(command)) throw new AdapterError(`unknown request '${command}'`);
+      const ctx = {
+        rt: this.runtime(), sources: this.sources,
+        setViewDataBreakpoints: (args: DebugProtocol.SetDataBreakpointsArguments) => ({ breakpoints: this.watches.set(args, 'views') }),
+      };
+      // The argument types are those of adapter/protocol.ts (tbscope/*); the handlers check values.
+      return (CUSTOM_HANDLERS[command] as (c: typeof ctx, x: object) => unknown)(ctx, a ?? {});
     });
   }
 }

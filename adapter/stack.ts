@@ -89,13 +89,17 @@ export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper
   const frames = cache.all(rt);
   const start = args.startFrame ?? 0;
   const count = args.levels ? args.levels : frames.length;
+  // The top frame is always 'normal' so that VS Code focuses it (and the extension opens the
+  // Disassembly view there when it has no source); callers without source are 'subtle' only in
+  // a program with line info, where they are start-up or library code between the user's frames.
+  const subtle = rt.debugInfo?.hasDebugInfo === true;
   const stackFrames = frames.slice(start, start + count).map((f): DebugProtocol.StackFrame => {
     const loc = frameLocation(rt, sources, f.pc, f.isTop);
     return {
       id: f.id, name: functionName(rt, f.pc, f.isTop), ...loc,
       instructionPointerReference: hex(f.pc),
       moduleId: moduleIdOf(rt, f.pc),
-      presentationHint: loc.source ? 'normal' : 'subtle',
+      presentationHint: loc.source || f.isTop || !subtle ? 'normal' : 'subtle',
     };
   });
   return { stackFrames, totalFrames: frames.length };

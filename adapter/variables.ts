@@ -43,9 +43,10 @@ export class Variables {
   scopes(rt: Runtime, frame: Frame): DebugProtocol.Scope[] {
     const out: DebugProtocol.Scope[] = [];
     const fv = this.frameValues(rt, frame);
+    // Locals first: VS Code expands the first scope. Arguments only when the function has some.
     if (fv) {
-      out.push({ name: 'Arguments', presentationHint: 'arguments', variablesReference: this.handle({ kind: 'nodes', nodes: fv.params, frame }), expensive: false });
       out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: this.handle({ kind: 'nodes', nodes: fv.locals, frame }), expensive: false });
+      if (fv.params.length) out.push({ name: 'Arguments', presentationHint: 'arguments', variablesReference: this.handle({ kind: 'nodes', nodes: fv.params, frame }), expensive: false });
     }
     out.push({ name: 'Registers', presentationHint: 'registers', variablesReference: this.handle({ kind: 'regs', frame }), expensive: false });
     out.push({ name: 'FP Registers', presentationHint: 'registers', variablesReference: this.handle({ kind: 'fregs' }), expensive: false });
@@ -171,28 +172,33 @@ export class Variables {
     const nodes = c.kind === 'nodes' ? c.nodes : c.kind === 'node' ? c.node.children() : [];
     const n = nodes.find((x) => x.name === name);
     if (!n) throw new AdapterError(`no variable named '${name}'`);
-    if (n.address === undefined || n.childCount > 0 && !/\*$/.test(n.type)) {
-      throw new AdapterError(`'${name}' is not a scalar in memory (register variables and aggregates cannot be changed yet)`);
-    }
-    const size = typeSize(n.type);
     const v = value();
-    const bytes = new Uint8Array(size);
-    const dv = new DataView(bytes.buffer);
-    if (/\b(float|double)$/.test(n.type) && !/\*$/.test(n.type)) {
-      const num = v.kind === 'float' ? v.v : Number(BigInt.asIntN(64, v.v));
-      if (size === 4) dv.setFloat32(0, num, true); else dv.setFloat64(0, num, true);
-    } else {
-      const bits = BigInt.asUintN(64, toBig(v));
-      for (let i = 0; i < size; i++) bytes[i] = Number((bits >> BigInt(8 * i)) & 0xffn);
-    }
-    rt.machine.mem.write(n.address, bytes, true);
-    rt.machine.invalidateRange(n.address, size);
+    storeNode(rt, n, v);
     // Re-read through DWARF so the display is exactly what the Variables view will show.
     const frame = c.kind === 'nodes' ? c.frame : undefined;
     const fresh = frame && this.frameValues(rt, frame);
     const again = fresh && [...fresh.params, ...fresh.locals].find((x) => x.name === name);
     return { value: again?.value ?? formatValue(v) };
   }
+}
+
+/** Stores a value into a scalar source variable in memory (setVariable, `x = 42` in evaluate). */
+export function storeNode(rt: Runtime, n: ValueNode, v: Value): void {
+  if (n.address === undefined || n.childCount > 0 && !/\*$/.test(n.type)) {
+    throw new AdapterError(`'${n.name}' is not a scalar in memory (register variables and aggregates cannot be changed yet)`);
+  }
+  const size = typeSize(n.type);
+  const bytes = new Uint8Array(size);
+  const dv = new DataView(bytes.buffer);
+  if (/\b(float|double)$/.test(n.type) && !/\*$/.test(n.type)) {
+    const num = v.kind === 'float' ? v.v : Number(BigInt.asIntN(64, v.v));
+    if (size === 4) dv.setFloat32(0, num, true); else dv.setFloat64(0, num, true);
+  } else {
+    const bits = BigInt.asUintN(64, toBig(v));
+    for (let i = 0; i < size; i++) bytes[i] = Number((bits >> BigInt(8 * i)) & 0xffn);
+  }
+  rt.machine.mem.write(n.address, bytes, true);
+  rt.machine.invalidateRange(n.address, size);
 }
 
 /** Size of a C type from its gdb-style name (data breakpoints); unknown aggregates: 8 bytes. */

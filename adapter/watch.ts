@@ -16,6 +16,8 @@ import { ISA } from '../emulator/isa/table';
 import { evaluateExpression, isTrue, toBig, type EvalEnv } from './expr';
 import type { Runtime, RuntimeStop } from './runtime';
 import { AdapterError, hex } from './target';
+import { hitConditionMet, hitConditionProblem } from './breakpoints';
+import { ADDR_LIMIT } from '../emulator/memory/memory';
 
 export const DEBUGGER_PLUGIN = 'tbscope-debugger';
 
@@ -25,10 +27,22 @@ interface Hit { pc: number; vaddr: number; size: number; store: boolean }
 /** dataId text: "0x<addr>/<len>". */
 export function dataId(addr: number, len: number): string { return `${hex(addr)}/${len}`; }
 
-function parseDataId(id: string): { addr: number; len: number } {
-  const m = /^(0x[0-9a-f]+)\/(\d+)$/i.exec(id);
-  if (!m) throw new AdapterError(`bad dataId '${id}'`);
-  return { addr: Number(m[1]), len: Number(m[2]) };
+/** Largest watched range (a data breakpoint is compared with every memory access). */
+const MAX_WATCH_BYTES = 1 << 20;
+const ACCESS_TYPES: readonly string[] = ['read', 'write', 'readWrite'];
+
+/** Why a range cannot be watched, or undefined. */
+function rangeProblem(addr: bigint, len: bigint): string | undefined {
+  if (len < 1n || len > BigInt(MAX_WATCH_BYTES)) return `a data breakpoint watches 1 to ${MAX_WATCH_BYTES} bytes, not ${len}`;
+  if (addr + len > BigInt(ADDR_LIMIT)) return `0x${addr.toString(16)} is outside the guest's address space (below 0x${ADDR_LIMIT.toString(16)})`;
+  return undefined;
+}
+
+/** A data breakpoint's range, or why it cannot be watched. */
+function parseDataId(id: string): { addr: number; len: number } | string {
+  const m = /^(0x[0-9a-f]{1,16})\/(\d{1,10})$/i.exec(id);
+  if (!m) return `bad dataId '${id}' (expected 0x<address>/<bytes>)`;
+  return rangeProblem(BigInt(m[1]), BigInt(m[2])) ?? { addr: Number(m[1]), len: Number(m[2]) };
 }
 
 export class DataBreakpoints {
@@ -66,8 +80,11 @@ export class DataBreakpoints {
     if (resolved) return { dataId: dataId(resolved.addr, resolved.len), description: `${args.name} (${resolved.len} bytes at ${hex(resolved.addr)})`, accessTypes, canPersist: true };
     if (!rt) return { dataId: null, description: 'the program is not running' };
     try {
-      const addr = Number(BigInt.asUintN(64, toBig(evaluateExpression(args.name, this.envOf(rt)))));
+      const big = BigInt.asUintN(64, toBig(evaluateExpression(args.name, this.envOf(rt))));
       const len = args.bytes ?? 4;
+      const bad = rangeProblem(big, BigInt(len));
+      if (bad) return { dataId: null, description: bad };
+      const addr = Number(big);
       return { dataId: dataId(addr, len), description: `${len} bytes at ${hex(addr)}`, accessTypes, canPersist: true };
     } catch (e) {
       return { dataId: null, description: (e as Error).message };
@@ -77,14 +94,23 @@ export class DataBreakpoints {
   /** Replaces one list (`client`: the standard request; `views`: tbscope/setDataBreakpoints). */
   set(args: DebugProtocol.SetDataBreakpointsArguments, list: 'client' | 'views' = 'client'): DebugProtocol.Breakpoint[] {
     if (!Array.isArray(args?.breakpoints)) throw new AdapterError('setDataBreakpoints needs a breakpoints array');
-    const watches = args.breakpoints.map((b) => {
-      const { addr, len } = parseDataId(b.dataId);
-      return { id: this.nextId++, addr, len, access: b.accessType ?? 'write', condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
+    // Each breakpoint is verified, or unverified with the reason (the others still apply).
+    const answers = args.breakpoints.map((b): Watch | string => {
+      const range = typeof b?.dataId === 'string' ? parseDataId(b.dataId) : `a data breakpoint needs a 'dataId' string`;
+      if (typeof range === 'string') return range;
+      const access = b.accessType ?? 'write';
+      if (!ACCESS_TYPES.includes(access)) return `accessType must be read, write or readWrite, not '${access}'`;
+      const bad = typeof b.hitCondition === 'string' ? hitConditionProblem(b.hitCondition) : undefined;
+      if (bad) return bad;
+      return { id: this.nextId++, ...range, access, condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
     });
+    const watches = answers.filter((w): w is Watch => typeof w !== 'string');
     this.lists[list] = watches;
     this.watches = [...this.lists.client, ...this.lists.views];
     this.sync();
-    return watches.map((w) => ({ id: w.id, verified: true, message: `${w.access} ${w.len} bytes at ${hex(w.addr)}` }));
+    return answers.map((w) => typeof w === 'string'
+      ? { verified: false, message: w }
+      : { id: w.id, verified: true, message: `${w.access} ${w.len} bytes at ${hex(w.addr)}` });
   }
 
   /** Loads the internal plugin while watches exist, unloads it when none are left (TBs flushed either way). */
@@ -159,7 +185,7 @@ export class DataBreakpoints {
         if (!(w.access === 'readWrite' || (w.access === 'write') === h.store)) continue;
         try { if (w.condition && !isTrue(evaluateExpression(w.condition, this.envOf(rt)))) continue; } catch { /* a broken condition stops */ }
         w.hits++;
-        if (w.hitCondition && /^\d+$/.test(w.hitCondition.trim()) && w.hits < Number(w.hitCondition)) continue;
+        if (w.hitCondition && !hitConditionMet(w.hitCondition, w.hits)) continue;
         const what = `${h.store ? 'write' : 'read'} of ${h.size} bytes at ${hex(h.vaddr)} by the instruction at ${hex(h.pc)}`;
         return { reason: 'data breakpoint', description: what, text: what, hitBreakpointIds: [w.id] };
       }

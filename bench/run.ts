@@ -6,13 +6,15 @@
 //   hotpages  tbscope with `-plugin hotpages` vs qemu-riscv64 running ../shared/qemu-oracle's
 //             liboracle.so, which does the same work (a callback per memory access into a page
 //             table) (ratio = qemu time / tbscope time; target >= 1x, goal 2x)
+//   corpus    real programs from ../shared/corpus (SQLite, Lua, zlib, CoreMark) under tbscope and
+//             qemu-riscv64, with tbscope's peak RSS, and a start-up line (bench/corpus.ts)
 // Guest instruction counts come from tbscope's --stats. Every run's stdout and exit status must
 // equal plain qemu-riscv64's, and the plugins' own instruction counts must equal --stats, so a
 // fast-but-wrong emulator cannot post a good figure. Not a test: timings vary with the machine,
 // so the machine's load average is printed with the figures. Each program's runs of the two
 // sides of a ratio alternate (best of N of each), so a slow stretch of the machine hits both.
 //
-//   npm run bench -- [--runs N] [--only NAME[,NAME]] [--sections base,insn,hotpages]
+//   npm run bench -- [--runs N] [--only NAME[,NAME]] [--sections base,insn,hotpages,corpus]
 //                    [--tbscope-arg ARG]... [--oracle liboracle.so] [--json FILE]
 
 import { spawnSync } from 'node:child_process';
@@ -20,6 +22,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseStats, type RunStats } from '../cli/stats';
+import { benchCorpus, benchStartup, type CorpusResult } from './corpus';
 import { best, bestInTurns, geomean, secs, table, timed, times, type Timed } from './measure';
 
 const ROOT = join(__dirname, '..');
@@ -28,7 +31,7 @@ const TBSCOPE = join(ROOT, 'bin', 'tbscope');
 const QEMU = 'qemu-riscv64';
 // The shared QEMU reference plugin sits next to the repository (see the plugins issue).
 const ORACLE_BUILD = resolve(ROOT, '..', 'shared', 'qemu-oracle', 'build.sh');
-const SECTIONS = ['base', 'insn', 'hotpages'] as const;
+const SECTIONS = ['base', 'insn', 'hotpages', 'corpus'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args { runs: number; only?: string[]; sections: Set<Section>; tbscopeArgs: string[]; oracle?: string; json?: string }
@@ -198,14 +201,22 @@ function main(): void {
     console.log(`tbscope options: ${args.tbscopeArgs.join(' ') || '(none)'}; best of ${args.runs} run(s), taken in turns with the runs compared; sections: ${[...args.sections].join(', ')}`);
     console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), node ${process.version}, load average ${loadBefore}`);
     const results: ProgramResult[] = [];
-    for (const p of programs) {
+    const kernels = programs.length > 0 && (args.sections.has('base') || args.sections.has('insn') || args.sections.has('hotpages'));
+    for (const p of kernels ? programs : []) {
       process.stdout.write(`running ${p}...\n`);
       results.push(measure(p, args, env));
     }
-    for (const line of report(results, args, env)) console.log(line);
+    if (kernels) for (const line of report(results, args, env)) console.log(line);
+    let corpus: CorpusResult[] = [];
+    if (args.sections.has('corpus')) {
+      const c = benchCorpus({ runs: args.runs, only: args.only, tbscopeArgs: args.tbscopeArgs, haveQemu });
+      for (const line of c.lines) console.log(line);
+      console.log(benchStartup(Math.max(3, args.runs), haveQemu));
+      corpus = c.results;
+    }
     console.log(`\nload average (1, 5, 15 min): ${loadBefore} at the start, ${load()} at the end`);
     if (args.json) {
-      writeFileSync(args.json, JSON.stringify({ tbscopeArgs: args.tbscopeArgs, runs: args.runs, loadBefore, loadAfter: load(), results }, null, 2) + '\n');
+      writeFileSync(args.json, JSON.stringify({ tbscopeArgs: args.tbscopeArgs, runs: args.runs, loadBefore, loadAfter: load(), results, corpus }, null, 2) + '\n');
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -67,9 +67,31 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
+/**
+ * A stop whose top frame has no source (a program without -g, _start, a library) shows nothing
+ * in VS Code: open the Disassembly view there, as CodeLLDB does. The stackTrace answer that
+ * starts at frame 0 tells.
+ */
+const showDisassemblyWithoutSource: vscode.DebugAdapterTrackerFactory = {
+  createDebugAdapterTracker: () => {
+    const fromTop = new Set<number>();
+    return {
+      onWillReceiveMessage: (m: { type?: string; command?: string; seq?: number; arguments?: { startFrame?: number } }) => {
+        if (m.type === 'request' && m.command === 'stackTrace' && !m.arguments?.startFrame && m.seq !== undefined) fromTop.add(m.seq);
+      },
+      onDidSendMessage: (m: { type?: string; command?: string; request_seq?: number; success?: boolean; body?: { stackFrames?: { source?: unknown; instructionPointerReference?: string }[] } }) => {
+        if (m.type !== 'response' || m.command !== 'stackTrace' || m.request_seq === undefined || !fromTop.delete(m.request_seq)) return;
+        const top = m.body?.stackFrames?.[0];
+        if (m.success && top && !top.source && top.instructionPointerReference) void vscode.commands.executeCommand('debug.action.openDisassemblyView');
+      },
+    };
+  },
+};
+
 export function registerDebugging(ctx: vscode.ExtensionContext): void {
   const provider = new ConfigProvider();
   ctx.subscriptions.push(
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, showDisassemblyWithoutSource),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(ctx)),
     // Initial trigger: provideDebugConfigurations fills a new launch.json; resolve runs for every launch.
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),

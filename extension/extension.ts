@@ -1,7 +1,8 @@
 // tbscope's VS Code extension entry: registrations only (DESIGN.md "extension/ is thin"). The
-// debugger, the TB Scope views fed by the adapter's tbscope/* requests and events, the TB
-// document provider and the RISC-V assembly language client; everything goes into
-// context.subscriptions so deactivation disposes it.
+// debugger, the TB Scope views (in the Run and Debug side bar) fed by the adapter's tbscope/*
+// requests and events through one feed, the TB and memory document providers and the RISC-V
+// assembly language client; everything goes into context.subscriptions so deactivation
+// disposes it. Adding a view: docs/architecture.md "Adding a view".
 
 import * as vscode from 'vscode';
 import { registerDebugging } from './debug';
@@ -15,18 +16,20 @@ import { PluginsView } from './views/plugins';
 import { TranslationBlocksView } from './views/translationBlocks';
 
 export function activate(context: vscode.ExtensionContext): void {
-  registerDebugging(context);
   const feed = new SessionFeed();
+  registerDebugging(context);
   const hotPages = new HotPagesView(feed);
+  const memory = new MemoryDocuments(() => feed.session, feed.onDidStop);
   context.subscriptions.push(
     feed,
     hotPages,
+    memory,
     new TranslationBlocksView(feed),
     new CallbackTraceView(feed),
     new PluginsView(feed),
     new HeatMapView(context, feed, (a) => void hotPages.reveal(a)),
-    vscode.workspace.registerTextDocumentContentProvider(MEM_SCHEME, new MemoryDocuments(() => feed.session)),
-    vscode.commands.registerCommand('tbscope.refreshViews', () => feed.refresh()),
+    vscode.workspace.registerTextDocumentContentProvider(MEM_SCHEME, memory),
+    vscode.commands.registerCommand('tbscope.refreshViews', () => feed.reload()),
   );
   startLanguageClient(context);
 }

@@ -1,56 +1,87 @@
-// The one place the views get their data: follows the active tbscope debug session, refreshes
-// on the adapter's tbscope/* update events and on every stop (throttled to ≤ 4 refreshes per
-// second, the adapter's own rate), fetches the custom requests in parallel, and tells the views.
-// A failed request leaves that view's previous data in place (the adapter may not serve it yet).
+// The one place the views get their data. It follows the active tbscope debug session, and each
+// view subscribes to the topic it shows with a "am I visible" test: at a stop (and on the
+// adapter's tbscope/update events while the guest runs, ≤ 4 per second) only the topics of
+// visible views are fetched, and a view that becomes visible fetches its topic then. The TB list
+// and the callback trace are fetched incrementally (what changed since the last answer). At a
+// stop the fetch waits a moment so VS Code's own stack/variables requests, which the user is
+// waiting for, are answered first. A failed request leaves that topic's data in place.
 
 import * as vscode from 'vscode';
 import {
-  EVENT_PREFIX, REQ, toHotPages, toPlugins, toTbSummaries, toTraceEvents,
-  type HotPage, type PluginInfo, type TbSummary, type TraceEvent,
+  call, EVENTS, REQUESTS, toHotPages, toPlugins, toTbSummary, toTraceEvents,
+  type BuiltinPlugin, type HotPage, type MemoryRegion, type PluginInfo, type TbSummary, type TraceEvent, type UpdateEvent,
 } from './protocol';
 
 export const DEBUG_TYPE = 'tbscope';
 const MIN_INTERVAL_MS = 250;
+/** After a stop, VS Code asks for threads, the stack, scopes and variables: let those go first. */
+const AFTER_STOP_MS = 60;
+/** Events the Callback Trace keeps (the adapter's default answer). */
+export const TRACE_KEEP = 256;
+
+/** Requests after which the guest runs (VS Code sends no 'continued' event for them). */
+const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue']);
+
+export type Topic = 'tbs' | 'hotPages' | 'trace' | 'plugins';
+export type GuestState = 'none' | 'running' | 'stopped' | 'ended';
 
 export interface FeedData {
   hotPages: HotPage[];
-  tbs: TbSummary[];
+  regions: MemoryRegion[];
+  /** TB flavours by id. */
+  tbs: Map<string, TbSummary>;
   trace: TraceEvent[];
   plugins: PluginInfo[];
-  /** True while the guest is stopped (plugins can be added/removed). */
-  stopped: boolean;
+  builtins: BuiltinPlugin[];
+  state: GuestState;
+  /** When ended: the exit status. */
+  exitCode?: number;
 }
 
-const empty = (): FeedData => ({ hotPages: [], tbs: [], trace: [], plugins: [], stopped: false });
+const empty = (): FeedData => ({ hotPages: [], regions: [], tbs: new Map(), trace: [], plugins: [], builtins: [], state: 'none' });
 
 export class SessionFeed implements vscode.Disposable {
   data: FeedData = empty();
   session: vscode.DebugSession | undefined;
-  private readonly changed = new vscode.EventEmitter<FeedData>();
+  private readonly changed = new vscode.EventEmitter<ReadonlySet<Topic>>();
+  /** Fires with the topics whose data changed (all of them when the session changes). */
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [this.changed];
+  private readonly subscribers = new Map<Topic, Set<() => boolean>>();
+  /** Topics whose data is older than the guest's state. */
+  private readonly stale = new Set<Topic>();
   private timer: NodeJS.Timeout | undefined;
   private lastRefresh = 0;
   private inFlight = false;
   private again = false;
+  private readonly stateEmitter = new vscode.EventEmitter<GuestState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private readonly stopEmitter = new vscode.EventEmitter<void>();
+  /** Every stop of the followed session (steps included). */
+  readonly onDidStop = this.stopEmitter.event;
 
   constructor() {
     this.subs.push(
+      this.stateEmitter, this.stopEmitter,
       vscode.debug.onDidChangeActiveDebugSession((s) => this.follow(s)),
       vscode.debug.onDidStartDebugSession((s) => { if (!this.session) this.follow(s); }),
-      vscode.debug.onDidTerminateDebugSession((s) => {
-        if (s === this.session) { this.data.stopped = false; this.session = undefined; this.changed.fire(this.data); }
-      }),
+      vscode.debug.onDidTerminateDebugSession((s) => { if (s === this.session) this.setState('ended'); }),
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-        if (e.session === this.session && e.event.startsWith(EVENT_PREFIX)) this.schedule();
+        if (e.session !== this.session || e.event !== EVENTS.update) return;
+        const u = e.body as UpdateEvent;
+        if (u.ended) { this.data.exitCode = u.exitCode; this.setState('ended'); }
+        this.invalidate(u.running ? 0 : AFTER_STOP_MS);
       }),
       // Stops and continues are DAP events VS Code consumes itself; a tracker sees them too.
       vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
         createDebugAdapterTracker: (s) => ({
+          onWillReceiveMessage: (m: { type?: string; command?: string }) => {
+            if (s === this.session && m.type === 'request' && RESUMING.has(m.command ?? '')) this.setState('running');
+          },
           onDidSendMessage: (m: { type?: string; event?: string }) => {
             if (s !== this.session || m.type !== 'event') return;
-            if (m.event === 'stopped') { this.data.stopped = true; this.schedule(); }
-            else if (m.event === 'continued') this.data.stopped = false;
+            if (m.event === 'stopped') { this.setState('stopped'); this.stopEmitter.fire(); this.invalidate(AFTER_STOP_MS); }
+            else if (m.event === 'continued') this.setState('running');
           },
         }),
       }),
@@ -58,44 +89,118 @@ export class SessionFeed implements vscode.Disposable {
     this.follow(vscode.debug.activeDebugSession);
   }
 
+  private setState(s: GuestState): void {
+    if (this.data.state === 'ended' && s !== 'ended') return;
+    if (this.data.state === s) return;
+    this.data.state = s;
+    void vscode.commands.executeCommand('setContext', 'tbscope.guestState', s);
+    this.stateEmitter.fire(s);
+  }
+
+  /**
+   * A view shows `topic` while `visible()` says so. The view calls `wake(topic)` when it becomes
+   * visible, so it is fetched at once if it missed a stop.
+   */
+  subscribe(topic: Topic, visible: () => boolean): vscode.Disposable {
+    let set = this.subscribers.get(topic);
+    if (!set) this.subscribers.set(topic, set = new Set());
+    set.add(visible);
+    return new vscode.Disposable(() => set.delete(visible));
+  }
+
+  /** A view of `topic` became visible: fetch it now if it is stale. */
+  wake(topic: Topic): void { if (this.stale.has(topic)) this.schedule(0); }
+
+  private wanted(): Topic[] {
+    return [...this.stale].filter((t) => [...(this.subscribers.get(t) ?? [])].some((v) => v()));
+  }
+
   private follow(s: vscode.DebugSession | undefined): void {
     if (!s || s.type !== DEBUG_TYPE || s === this.session) return;
     this.session = s;
     this.data = empty();
-    this.changed.fire(this.data);
-    this.schedule();
+    void vscode.commands.executeCommand('setContext', 'tbscope.sessionSeen', true);
+    this.setState('running');
+    this.changed.fire(new Set<Topic>(['tbs', 'hotPages', 'trace', 'plugins']));
+    this.invalidate(0);
   }
 
-  /** Refresh soon, at most once per MIN_INTERVAL_MS; bursts of events coalesce. */
-  schedule(): void {
+  /** Everything may have changed: mark all topics stale and fetch the visible ones soon. */
+  invalidate(delay = 0): void {
+    for (const t of ['tbs', 'hotPages', 'trace', 'plugins'] as const) this.stale.add(t);
+    this.schedule(delay);
+  }
+
+  /** Fetch soon, at most once per MIN_INTERVAL_MS while running; bursts coalesce. */
+  private schedule(delay: number): void {
     if (this.timer) return;
-    const wait = Math.max(0, this.lastRefresh + MIN_INTERVAL_MS - Date.now());
-    this.timer = setTimeout(() => { this.timer = undefined; void this.refresh(); }, wait);
+    const throttle = this.data.state === 'running' ? Math.max(0, this.lastRefresh + MIN_INTERVAL_MS - Date.now()) : 0;
+    this.timer = setTimeout(() => { this.timer = undefined; void this.refresh(); }, Math.max(delay, throttle));
   }
 
-  async refresh(): Promise<void> {
+  /** Fetches the stale topics of visible views (all stale topics when `all`). */
+  async refresh(all = false): Promise<void> {
     const s = this.session;
     if (!s) return;
     if (this.inFlight) { this.again = true; return; }
+    const topics = all ? [...this.stale] : this.wanted();
+    if (!topics.length) return;
     this.inFlight = true;
     this.lastRefresh = Date.now();
+    for (const t of topics) this.stale.delete(t);
+    const done = new Set<Topic>();
     try {
-      const ask = async <T>(cmd: string, args: object, shape: (b: unknown) => T, old: T): Promise<T> => {
-        try { return shape(await s.customRequest(cmd, args)); } catch { return old; }
-      };
-      const d = this.data;
-      const [hotPages, tbs, trace, plugins] = await Promise.all([
-        ask(REQ.hotPages, {}, toHotPages, d.hotPages),
-        ask(REQ.translationBlocks, {}, toTbSummaries, d.tbs),
-        ask(REQ.callbackTrace, {}, toTraceEvents, d.trace),
-        ask(REQ.plugins, {}, toPlugins, d.plugins),
-      ]);
-      if (s !== this.session) return;
-      this.data = { hotPages, tbs, trace, plugins, stopped: d.stopped };
-      this.changed.fire(this.data);
+      await Promise.all(topics.map(async (t) => {
+        try { await this.fetch(s, t); done.add(t); } catch { this.stale.add(t); /* not served now (e.g. the guest is running): keep the old data */ }
+      }));
+      if (s === this.session && done.size) this.changed.fire(done);
     } finally {
       this.inFlight = false;
-      if (this.again) { this.again = false; this.schedule(); }
+      if (this.again) { this.again = false; this.schedule(0); }
+    }
+  }
+
+  /** Fetches `topic` now if it is stale, visible or not (a view needs another view's data). */
+  async ensure(topic: Topic): Promise<void> {
+    const s = this.session;
+    if (!s || !this.stale.has(topic)) return;
+    this.stale.delete(topic);
+    try { await this.fetch(s, topic); this.changed.fire(new Set([topic])); } catch { this.stale.add(topic); }
+  }
+
+  /** The Refresh button: everything again, from scratch. */
+  async reload(): Promise<void> {
+    this.data.tbs = new Map();
+    this.tbsFull = true;
+    this.invalidate(0);
+    await this.refresh(true);
+  }
+
+  private tbsFull = true;
+
+  private async fetch(s: vscode.DebugSession, t: Topic): Promise<void> {
+    const d = this.data;
+    if (t === 'tbs') {
+      // The adapter keeps what it sent last; the first (or a reload's) answer is full.
+      const r = await call(s, REQUESTS.translationBlocks, { incremental: !this.tbsFull });
+      if (r.full || this.tbsFull) d.tbs = new Map();
+      this.tbsFull = false;
+      for (const id of r.removed) d.tbs.delete(id);
+      for (const b of r.blocks) d.tbs.set(b.id, toTbSummary(b));
+    } else if (t === 'hotPages') {
+      const r = toHotPages(await call(s, REQUESTS.hotPages, {}));
+      d.hotPages = r.pages;
+      d.regions = r.regions;
+    } else if (t === 'trace') {
+      const since = d.trace.length ? d.trace[d.trace.length - 1].seq : undefined;
+      const r = await call(s, REQUESTS.callbackTrace, { since, limit: TRACE_KEEP });
+      // A plugin reloaded starts its recording over: then the answer's numbers go back.
+      const fresh = toTraceEvents(r);
+      d.trace = since !== undefined && r.total >= since ? [...d.trace, ...fresh].slice(-TRACE_KEEP) : fresh;
+    } else {
+      const r = await call(s, REQUESTS.plugins, {});
+      d.plugins = toPlugins(r);
+      d.builtins = r.builtins;
     }
   }
 

@@ -30,6 +30,8 @@ export interface ValueNode {
   address?: number;
   /** For pointers: the address pointed to. */
   pointee?: number;
+  /** The type's size in bytes (C's sizeof), when DWARF gives it. */
+  size?: number;
   /** For pointers to objects: the object `index` elements on (C's p[index]). */
   element?(index: number): ValueNode;
   /** Children a user can expand: members, elements, or 1 (the pointed-to object). */
@@ -177,8 +179,8 @@ function arrayElementType(t: DType & { kind: 'array' }): DType {
 /** A value node for the debugger's Variables view. `o` undefined means optimised out. */
 export function valueNode(name: string, type: DType, o: ObjectRef | undefined, access: ValueAccess): ValueNode {
   const t = resolveType(type);
-  if (!o) return { name, type: type.name, value: '<optimized out>', childCount: 0, children: () => [] };
-  const node: ValueNode = { name, type: type.name, value: valueText(type, o, access), address: o.address, childCount: 0, children: () => [] };
+  if (!o) return { name, type: type.name, value: '<optimized out>', size: type.size || undefined, childCount: 0, children: () => [] };
+  const node: ValueNode = { name, type: type.name, value: valueText(type, o, access), address: o.address, size: type.size || undefined, childCount: 0, children: () => [] };
   if (t.kind === 'struct' || t.kind === 'union') {
     node.childCount = t.members.length;
     node.children = (start = 0, count = Infinity) => t.members.slice(start, start + count).map((m) =>

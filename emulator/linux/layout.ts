@@ -12,6 +12,7 @@
 // top-down address near the host's own libraries, randomised); there we take the lowest free
 // range above the cursor. Every address here is below 2^47 and exact as a JS number.
 
+import { ADDR_LIMIT } from '../memory/memory';
 import type { GuestMemory } from '../memory/types';
 
 /** QEMU's TASK_UNMAPPED_BASE for a 64-bit guest on a 64-bit host: 1 << 38. */
@@ -22,8 +23,6 @@ export const BRK_RESERVE = 32 * 1024 * 1024;
 export const STACK_SIZE = 8 * 1024 * 1024;
 /** The PROT_NONE page QEMU maps below the stack. */
 export const STACK_GUARD = 4096;
-/** Highest address + 1 mmap hands out (sv48-style user space, as the Memory's ADDR_LIMIT). */
-export const MMAP_LIMIT = 2 ** 47;
 
 /** QEMU's mmap_find_vma over our address space: where a mapping without MAP_FIXED goes. */
 export class MmapCursor {
@@ -33,8 +32,8 @@ export class MmapCursor {
   /** A free range of `len` (page-aligned) bytes: at `hint` if given and free, else at the cursor; -1 if none. */
   place(mem: GuestMemory, len: number, hint = 0): number {
     const start = hint || this.next;
-    let at = start + len <= MMAP_LIMIT && rangeFree(mem, start, len) ? start : mem.findFree(len, this.next);
-    if (at >= 0 && at + len > MMAP_LIMIT) at = -1;
+    let at = start + len <= ADDR_LIMIT && rangeFree(mem, start, len) ? start : mem.findFree(len, this.next);
+    if (at >= 0 && at + len > ADDR_LIMIT) at = -1;
     if (at >= 0 && start === this.next && at >= TASK_UNMAPPED_BASE) this.next = at + len;
     return at;
   }
@@ -42,6 +41,5 @@ export class MmapCursor {
 
 /** Whether no page of [addr, addr+len) is mapped. */
 export function rangeFree(mem: GuestMemory, addr: number, len: number): boolean {
-  for (let a = addr; a < addr + len; a += 4096) if (mem.isMapped(a, 1)) return false;
-  return true;
+  return mem.findFree(len, addr) === addr;
 }

@@ -7,6 +7,7 @@
 import { ElfError, loadExtent, parseElf, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR, ET_DYN, type ElfFile } from '../elf/elf';
 import { SymbolTable } from '../elf/symbols';
 import { HostError, type HostFs } from '../host';
+import { ADDR_LIMIT } from '../memory/memory';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, type GuestMemory } from '../memory/types';
 import { strerror } from './errno';
 import { BRK_RESERVE, MmapCursor, STACK_GUARD, STACK_SIZE } from './layout';
@@ -52,11 +53,34 @@ const pageDown = (n: number): number => n - (n % PAGE_SIZE);
 const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
 function protOf(flags: number): number {
-  return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
+  return (flags & (PF_R | PF_W) ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/** Reads a host file, turning host errors into QEMU's "Could not open" wording. */
+/** The largest program or interpreter file tbscope loads (the whole file is read into memory). */
+export const MAX_PROGRAM_BYTES = 1 << 30;
+
+const S_IFMT = 0o170000, S_IFREG = 0o100000;
+const FILE_KINDS: Record<number, string> = {
+  0o040000: 'a directory', 0o020000: 'a character device', 0o060000: 'a block device',
+  0o010000: 'a FIFO', 0o140000: 'a socket',
+};
+
+/**
+ * Reads a host file, turning host errors into QEMU's "Could not open" wording. Only regular
+ * files up to MAX_PROGRAM_BYTES are read: `/dev/zero` or a FIFO would never end.
+ */
 export function readHostFile(fs: HostFs, path: string, displayName = path): Uint8Array {
+  try {
+    const st = fs.stat(path, true);
+    if ((st.mode & S_IFMT) !== S_IFREG) {
+      throw new LoadError(`'${displayName}' is not a regular file (${FILE_KINDS[st.mode & S_IFMT] ?? 'a special file'})`);
+    }
+    if (st.size > MAX_PROGRAM_BYTES) {
+      throw new LoadError(`'${displayName}' is too large to load (${st.size} bytes; the limit is ${MAX_PROGRAM_BYTES})`);
+    }
+  } catch (e) {
+    if (!(e instanceof HostError)) throw e; // not stat-able here (confined): readFile says why
+  }
   try {
     return fs.readFile(path);
   } catch (e) {
@@ -65,23 +89,42 @@ export function readHostFile(fs: HostFs, path: string, displayName = path): Uint
   }
 }
 
-/** Maps every PT_LOAD of `elf` at `bias`. Pages shared by two segments get both permissions. */
-export function mapObject(mem: GuestMemory, elf: ElfFile, bias: number): LoadedObject {
+/**
+ * Maps every PT_LOAD of `elf` at `bias`, each page range with its segment's protection; a page
+ * shared by two segments gets both. Like Linux (and qemu), PROT_WRITE implies PROT_READ, and of
+ * a segment whose p_filesz exceeds p_memsz only p_memsz bytes are mapped (as qemu-riscv64 does).
+ * Segments outside the user address space are an ElfError.
+ */
+export function mapObject(mem: GuestMemory, elf: ElfFile, bias: number, name = 'file'): LoadedObject {
   const loads = elf.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
-  const pageProt = new Map<number, number>();
+  // Page ranges as sweep events, so that protections are merged per range, never per page
+  // (a 16 GiB bss is 4 million pages).
+  const events: { at: number; prot: number; delta: number }[] = [];
   for (const p of loads) {
-    for (let a = pageDown(p.vaddr + bias); a < pageUp(p.vaddr + bias + p.memsz); a += PAGE_SIZE) {
-      pageProt.set(a, (pageProt.get(a) ?? 0) | protOf(p.flags));
+    const from = pageDown(p.vaddr + bias), to = pageUp(p.vaddr + bias + p.memsz);
+    if (!(to <= ADDR_LIMIT) || p.vaddr + bias < 0) {
+      throw new ElfError(`${name}: a loadable segment (0x${p.vaddr.toString(16)}, ${p.memsz} bytes) is outside the user address space`);
     }
+    events.push({ at: from, prot: protOf(p.flags), delta: 1 }, { at: to, prot: protOf(p.flags), delta: -1 });
   }
-  for (const [a, prot] of pageProt) mem.map(a, PAGE_SIZE, prot);
+  events.sort((x, y) => x.at - y.at);
+  let active = 0;
+  const count = [0, 0, 0];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    active += e.delta;
+    for (let b = 0; b < 3; b++) if (e.prot & (1 << b)) count[b] += e.delta;
+    const next = events[i + 1];
+    if (!next || next.at === e.at || active === 0) continue;
+    mem.map(e.at, next.at - e.at, (count[0] > 0 ? PROT_READ : 0) | (count[1] > 0 ? PROT_WRITE : 0) | (count[2] > 0 ? PROT_EXEC : 0));
+  }
   for (const p of loads) {
     // Like mmap of the file: the whole first page comes from the file, from the page-aligned
     // offset; bytes past p_filesz stay zero (mapped zero-filled), which is the bss.
     const lead = (p.vaddr + bias) % PAGE_SIZE;
     const from = p.offset - lead;
     if (from < 0) throw new ElfError('segment offset and address are not congruent modulo the page size');
-    if (p.filesz > 0) mem.write(p.vaddr + bias - lead, elf.bytes.subarray(from, p.offset + p.filesz), true);
+    if (p.filesz > 0) mem.write(p.vaddr + bias - lead, elf.bytes.subarray(from, p.offset + Math.min(p.filesz, p.memsz)), true);
   }
   const { lo, hi } = loadExtent(elf);
   return { elf, bias, start: pageDown(lo + bias), end: pageUp(hi + bias) };
@@ -124,7 +167,7 @@ export function loadProgram(mem: GuestMemory, fs: HostFs, opts: LoadOptions, cur
     if (base < 0) throw new LoadError(`${name}: no room for the program`);
     bias = base - pageDown(ext.lo);
   }
-  const program = mapObject(mem, elf, bias);
+  const program = mapObject(mem, elf, bias, name);
   const stackGuard = cursor.place(mem, STACK_SIZE + STACK_GUARD);
   if (stackGuard < 0) throw new LoadError(`${name}: no room for the stack`);
   mem.map(stackGuard, STACK_GUARD, 0);
@@ -138,7 +181,7 @@ export function loadProgram(mem: GuestMemory, fs: HostFs, opts: LoadOptions, cur
     const base = ielf.header.type === ET_DYN ? cursor.place(mem, span) : pageDown(iext.lo);
     if (base < 0) throw new LoadError(`${path}: no room for the dynamic linker`);
     const ibias = ielf.header.type === ET_DYN ? base - pageDown(iext.lo) : 0;
-    interp = { ...mapObject(mem, ielf, ibias), path };
+    interp = { ...mapObject(mem, ielf, ibias, path), path };
   }
   const sigtramp = cursor.place(mem, PAGE_SIZE);
   if (sigtramp < 0) throw new LoadError(`${name}: no room for the signal trampoline`);

@@ -22,8 +22,6 @@ const HIGH_WINDOW_PAGE = HIGH_WINDOW_HI * WINDOW_PAGES;
 /** Highest usable user address + 1 (sv48-style user space); keeps every address exact in a double. */
 export const ADDR_LIMIT = 2 ** 47;
 const TWO32 = 4294967296;
-/** Pages per buffer that map() allocates (64 MiB). */
-const MAP_CHUNK_PAGES = 1 << 14;
 
 interface Page {
   data: Uint8Array;
@@ -32,6 +30,9 @@ interface Page {
   /** Translated code was made from this page (it is then kept out of the W table). */
   code: boolean;
 }
+
+/** A run of mapped pages with one protection, by page number: [start, end). */
+interface Area { start: number; end: number; prot: number }
 
 export class Memory implements GuestMemory {
   /** Readable pages of the two windows, by table index (tableIndex): the fast path of generated loads. */
@@ -49,81 +50,75 @@ export class Memory implements GuestMemory {
    */
   onCodeWrite?: (pageNo: number) => void;
 
+  /**
+   * What is mapped: sorted, non-overlapping runs, neighbours with equal protection merged (as
+   * Linux merges VMAs). Mapping only reserves: a page gets its bytes (`pages`) when first
+   * touched, so a 4 GiB mmap or a 16 GiB bss costs nothing until used, and n mmaps cost
+   * O(n log n) rather than a scan of every page each.
+   */
+  private areas: Area[] = [];
+  /** Pages that have been touched (committed): their bytes, protection and code mark. */
   private readonly pages = new Map<number, Page>();
 
   // ---- mapping --------------------------------------------------------------------------
 
   map(addr: number, len: number, prot: number): void {
     const [first, end] = pageSpan(addr, len);
-    // The pages of a mapping share zeroed buffers of up to MAP_CHUNK_PAGES pages: one allocation
-    // (which the host's allocator leaves untouched until written) instead of one per page. A
-    // buffer is freed once none of its pages is mapped any more.
-    let buffer = new ArrayBuffer(0), at = 0;
-    for (let pn = first; pn < end; pn++) {
-      this.dropPage(pn);
-      if (at === buffer.byteLength) { buffer = new ArrayBuffer(Math.min(end - pn, MAP_CHUNK_PAGES) * PAGE_SIZE); at = 0; }
-      this.pages.set(pn, { data: new Uint8Array(buffer, at, PAGE_SIZE), view: new DataView(buffer, at, PAGE_SIZE), prot, code: false });
-      at += PAGE_SIZE;
-      this.syncTables(pn);
-    }
+    if (end <= first) return;
+    this.dropPages(first, end);
+    this.setAreas(first, end, prot);
   }
 
   unmap(addr: number, len: number): void {
     const [first, end] = pageSpan(addr, len);
-    for (let pn = first; pn < end; pn++) this.dropPage(pn);
+    if (end <= first) return;
+    this.dropPages(first, end);
+    this.setAreas(first, end, -1);
   }
 
   protect(addr: number, len: number, prot: number): boolean {
     const [first, end] = pageSpan(addr, len);
-    for (let pn = first; pn < end; pn++) if (!this.pages.has(pn)) return false;
-    for (let pn = first; pn < end; pn++) {
-      const p = this.pages.get(pn)!;
+    if (!this.covered(first, end)) return false;
+    this.setAreas(first, end, prot);
+    this.eachPage(first, end, (pn, p) => {
       if (p.code && !(prot & PROT_EXEC)) this.codeChanged(pn);
       p.prot = prot;
       this.syncTables(pn);
-    }
+    });
     return true;
   }
 
   isMapped(addr: number, len: number): boolean {
     const [first, end] = pageSpan(addr, Math.max(len, 1));
-    for (let pn = first; pn < end; pn++) if (!this.pages.has(pn)) return false;
-    return true;
+    return this.covered(first, end);
   }
 
   /** Protection bits of the page holding addr, or -1 when unmapped. */
   protAt(addr: number): number {
-    const p = this.pages.get(Math.floor(addr / PAGE_SIZE));
-    return p ? p.prot : -1;
+    const i = this.areaIndex(Math.floor(addr / PAGE_SIZE));
+    return i < 0 ? -1 : this.areas[i].prot;
   }
 
   findFree(len: number, hint: number): number {
     const need = Math.ceil(len / PAGE_SIZE);
     let start = Math.ceil(Math.max(hint, PAGE_SIZE) / PAGE_SIZE);
-    const used = [...this.pages.keys()].filter((pn) => pn >= start).sort((a, b) => a - b);
-    for (const pn of used) {
-      if (pn - start >= need) break;
-      if (pn >= start) start = pn + 1;
+    for (let i = this.firstEndingAfter(start); i < this.areas.length; i++) {
+      const a = this.areas[i];
+      if (a.start - start >= need) break;
+      start = Math.max(start, a.end);
     }
     return (start + need) * PAGE_SIZE <= ADDR_LIMIT ? start * PAGE_SIZE : -1;
   }
 
   regions(): { start: number; end: number; prot: number }[] {
-    const out: { start: number; end: number; prot: number }[] = [];
-    for (const pn of [...this.pages.keys()].sort((a, b) => a - b)) {
-      const prot = this.pages.get(pn)!.prot;
-      const last = out[out.length - 1];
-      if (last && last.end === pn * PAGE_SIZE && last.prot === prot) last.end += PAGE_SIZE;
-      else out.push({ start: pn * PAGE_SIZE, end: (pn + 1) * PAGE_SIZE, prot });
-    }
-    return out;
+    return this.areas.map((a) => ({ start: a.start * PAGE_SIZE, end: a.end * PAGE_SIZE, prot: a.prot }));
   }
 
   // ---- code-page marks (used by the TB cache) ------------------------------------------------
 
   /** Marks a page as holding translated code, so that writes to it leave the fast path. */
   markCode(pageNo: number): void {
-    const p = this.pages.get(pageNo);
+    const p = this.page(pageNo);
     if (!p || p.code) return;
     p.code = true;
     const t = tableIndex(pageNo);
@@ -147,7 +142,7 @@ export class Memory implements GuestMemory {
   /** 16-bit instruction parcel at addr, or -1 if the page is unmapped or not executable. */
   fetch16(addr: number): number {
     if (addr % 2 !== 0 || addr < 0 || addr >= ADDR_LIMIT) return -1;
-    const p = this.pages.get(Math.floor(addr / PAGE_SIZE));
+    const p = this.page(Math.floor(addr / PAGE_SIZE));
     if (!p || !(p.prot & PROT_EXEC)) return -1;
     return p.view.getUint16(addr % PAGE_SIZE, true);
   }
@@ -163,8 +158,8 @@ export class Memory implements GuestMemory {
     const addr = toAddr(lo, hi);
     const off = addr % PAGE_SIZE;
     if (off + size <= PAGE_SIZE) {
-      const p = this.pages.get(Math.floor(addr / PAGE_SIZE));
-      if (p === undefined || !(p.prot & PROT_READ) || addr >= ADDR_LIMIT) return this.fault(addr, size);
+      const p = addr < ADDR_LIMIT ? this.page(Math.floor(addr / PAGE_SIZE)) : undefined;
+      if (p === undefined || !(p.prot & PROT_READ)) return this.fault(addr, size);
       const v = p.view;
       switch (size) {
         case 1: return v.getUint8(off);
@@ -191,7 +186,7 @@ export class Memory implements GuestMemory {
     const hit = this.touchCode(addr, size);
     const off = addr % PAGE_SIZE;
     if (off + size <= PAGE_SIZE) {
-      const v = this.pages.get(Math.floor(addr / PAGE_SIZE))!.view;
+      const v = this.page(Math.floor(addr / PAGE_SIZE))!.view;
       switch (size) {
         case 1: v.setUint8(off, vlo & 0xff); break;
         case 2: v.setUint16(off, vlo & 0xffff, true); break;
@@ -208,7 +203,7 @@ export class Memory implements GuestMemory {
     this.flt = true;
     // Linux reports the first inaccessible byte; for a page-crossing access that can be the second page.
     let a = addr;
-    for (let i = 0; i < size; i++) if (!this.pages.has(Math.floor((addr + i) / PAGE_SIZE))) { a = addr + i; break; }
+    for (let i = 0; i < size; i++) if (this.protAt(addr + i) < 0) { a = addr + i; break; }
     this.faultAddr = a;
     return 0;
   }
@@ -222,7 +217,7 @@ export class Memory implements GuestMemory {
     let done = 0;
     while (done < len) {
       const a = addr + done, off = a % PAGE_SIZE, n = Math.min(len - done, PAGE_SIZE - off);
-      out.set(this.pages.get(Math.floor(a / PAGE_SIZE))!.data.subarray(off, off + n), done);
+      out.set(this.page(Math.floor(a / PAGE_SIZE))!.data.subarray(off, off + n), done);
       done += n;
     }
     return out;
@@ -237,7 +232,7 @@ export class Memory implements GuestMemory {
     let done = 0;
     while (done < len) {
       const a = addr + done, off = a % PAGE_SIZE, n = Math.min(len - done, PAGE_SIZE - off);
-      this.pages.get(Math.floor(a / PAGE_SIZE))!.data.set(data.subarray(done, done + n), off);
+      this.page(Math.floor(a / PAGE_SIZE))!.data.set(data.subarray(done, done + n), off);
       done += n;
     }
   }
@@ -281,12 +276,81 @@ export class Memory implements GuestMemory {
     this.W[t] = p && p.prot & PROT_WRITE && !p.code ? p.view : null;
   }
 
-  private dropPage(pn: number): void {
+  /** Forgets the committed pages of [first, end), telling the TB cache about code pages. */
+  private dropPages(first: number, end: number): void {
+    this.eachPage(first, end, (pn, p) => {
+      if (p.code) this.codeChanged(pn);
+      this.pages.delete(pn);
+      this.syncTables(pn);
+    });
+  }
+
+  /** Calls fn for each committed page in [first, end), by whichever is shorter to walk. */
+  private eachPage(first: number, end: number, fn: (pn: number, p: Page) => void): void {
+    if (end - first <= this.pages.size) {
+      for (let pn = first; pn < end; pn++) { const p = this.pages.get(pn); if (p) fn(pn, p); }
+    } else {
+      for (const [pn, p] of [...this.pages]) if (pn >= first && pn < end) fn(pn, p);
+    }
+  }
+
+  /** The page's bytes, committing (zero-filled) a mapped page at its first touch; undefined if unmapped. */
+  private page(pn: number): Page | undefined {
     const p = this.pages.get(pn);
-    if (!p) return;
-    if (p.code) this.codeChanged(pn);
-    this.pages.delete(pn);
+    if (p !== undefined) return p;
+    const i = this.areaIndex(pn);
+    if (i < 0) return undefined;
+    const data = new Uint8Array(PAGE_SIZE);
+    const fresh: Page = { data, view: new DataView(data.buffer), prot: this.areas[i].prot, code: false };
+    this.pages.set(pn, fresh);
     this.syncTables(pn);
+    return fresh;
+  }
+
+  // ---- the area list ------------------------------------------------------------------------
+
+  /** Index of the first area whose end is above pn (binary search). */
+  private firstEndingAfter(pn: number): number {
+    let lo = 0, hi = this.areas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.areas[mid].end <= pn) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the area holding page pn, or -1. */
+  private areaIndex(pn: number): number {
+    const i = this.firstEndingAfter(pn);
+    return i < this.areas.length && this.areas[i].start <= pn ? i : -1;
+  }
+
+  /** Whether every page of [first, end) is mapped with at least the `prot` bits. */
+  private covered(first: number, end: number, prot = 0): boolean {
+    let pn = first;
+    for (let i = this.firstEndingAfter(first); pn < end; i++) {
+      const a = this.areas[i];
+      if (a === undefined || a.start > pn || (a.prot & prot) !== prot) return false;
+      pn = a.end;
+    }
+    return true;
+  }
+
+  /** Makes [first, end) one area with `prot` (or unmapped when prot < 0), merging equal neighbours. */
+  private setAreas(first: number, end: number, prot: number): void {
+    const i = this.firstEndingAfter(first);
+    let j = i;
+    while (j < this.areas.length && this.areas[j].start < end) j++;
+    const keep: Area[] = [];
+    if (i < j && this.areas[i].start < first) keep.push({ start: this.areas[i].start, end: first, prot: this.areas[i].prot });
+    if (prot >= 0) keep.push({ start: first, end, prot });
+    if (i < j && this.areas[j - 1].end > end) keep.push({ start: end, end: this.areas[j - 1].end, prot: this.areas[j - 1].prot });
+    let from = i, to = j;
+    const before = this.areas[from - 1], after = this.areas[to];
+    if (before && keep.length && before.end === keep[0].start && before.prot === keep[0].prot) { keep[0].start = before.start; from--; }
+    const last = keep[keep.length - 1];
+    if (after && last && after.start === last.end && after.prot === last.prot) { last.end = after.end; to++; }
+    this.areas.splice(from, to - from, ...keep);
   }
 
   private codeChanged(pn: number): void {
@@ -306,28 +370,23 @@ export class Memory implements GuestMemory {
 
   private accessible(addr: number, len: number, prot: number): boolean {
     if (addr < 0 || addr + len > ADDR_LIMIT) return false;
-    const last = Math.floor((addr + len - 1) / PAGE_SIZE);
-    for (let pn = Math.floor(addr / PAGE_SIZE); pn <= last; pn++) {
-      const p = this.pages.get(pn);
-      if (!p || (p.prot & prot) !== prot) return false;
-    }
-    return true;
+    return this.covered(Math.floor(addr / PAGE_SIZE), Math.floor((addr + len - 1) / PAGE_SIZE) + 1, prot);
   }
 
   private firstBad(addr: number, len: number, prot: number): number {
-    for (let i = 0; i < len; i++) {
-      const p = this.pages.get(Math.floor((addr + i) / PAGE_SIZE));
-      if (!p || (p.prot & prot) !== prot) return addr + i;
+    for (let pn = Math.floor(addr / PAGE_SIZE); pn * PAGE_SIZE < addr + len; pn++) {
+      const have = this.protAt(pn * PAGE_SIZE);
+      if (have < 0 || (have & prot) !== prot) return Math.max(addr, pn * PAGE_SIZE);
     }
     return addr;
   }
 
   private byteAt(addr: number): number {
-    return this.pages.get(Math.floor(addr / PAGE_SIZE))!.data[addr % PAGE_SIZE];
+    return this.page(Math.floor(addr / PAGE_SIZE))!.data[addr % PAGE_SIZE];
   }
 
   private setByte(addr: number, v: number): void {
-    this.pages.get(Math.floor(addr / PAGE_SIZE))!.data[addr % PAGE_SIZE] = v & 0xff;
+    this.page(Math.floor(addr / PAGE_SIZE))!.data[addr % PAGE_SIZE] = v & 0xff;
   }
 }
 

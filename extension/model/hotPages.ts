@@ -3,7 +3,12 @@
 // (contrib/plugins/hotpages.c prints "0x%016x, 0x%04x, %d, 0x%04x, %d"), so a copied report can
 // be diffed against QEMU's. No `vscode` import.
 
-import type { HotPage } from '../protocol';
+import type { HotPage, MemoryRegion } from '../protocol';
+
+/** The mapping an address falls in. */
+export function regionOf(address: number, regions: readonly MemoryRegion[]): MemoryRegion | undefined {
+  return regions.find((r) => address >= r.start && address < r.end);
+}
 
 export type HotPageSort = 'total' | 'reads' | 'writes' | 'address';
 export const HOT_PAGE_SORTS: readonly HotPageSort[] = ['total', 'reads', 'writes', 'address'];
@@ -58,15 +63,16 @@ export function cpuList(mask: number): string {
 
 export interface HotPageRow { address: number; label: string; description: string; tooltip: string; level: number }
 
-export function hotPageRows(pages: readonly HotPage[], by: HotPageSort): HotPageRow[] {
+export function hotPageRows(pages: readonly HotPage[], by: HotPageSort, regions: readonly MemoryRegion[] = []): HotPageRow[] {
   const max = maxTotal(pages);
   return sortPages(pages, by).map((p) => {
     const level = heatLevel(total(p), max);
+    const where = regionOf(p.address, regions)?.label ?? 'anonymous mapping';
     return {
       address: p.address,
-      label: '0x' + hex(p.address, 16),
-      description: `${heatBar(level)}  R ${p.reads}  W ${p.writes}  CPUs r:${cpuList(p.cpuRead)} w:${cpuList(p.cpuWrite)}`,
-      tooltip: `page 0x${hex(p.address, 16)}\nreads ${p.reads} (vCPUs ${cpuList(p.cpuRead)})\nwrites ${p.writes} (vCPUs ${cpuList(p.cpuWrite)})`,
+      label: '0x' + p.address.toString(16),
+      description: `R ${p.reads}  W ${p.writes}  ${heatBar(level)}`,
+      tooltip: `page 0x${hex(p.address, 16)} (${where})\nreads ${p.reads} (vCPUs ${cpuList(p.cpuRead)})\nwrites ${p.writes} (vCPUs ${cpuList(p.cpuWrite)})`,
       level,
     };
   });

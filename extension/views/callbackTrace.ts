@@ -1,9 +1,11 @@
-// Callback Trace list: the plugin callback events since the last stop, newest first, filtered
-// by kind and plugin (quick picks from the toolbar); selecting one reveals its guest pc in the
-// source (DAP disassemble with resolveSymbols gives the line) or, failing that, its TB.
+// Callback Trace list: the most recent plugin callback events, newest first, filtered by kind
+// and plugin (quick picks from the toolbar); selecting one reveals its guest pc's source line
+// (DAP disassemble with resolveSymbols gives it), or else the TB that contains it; the row's
+// "Open Translation Block" action opens that TB either way.
 
 import * as vscode from 'vscode';
 import type { SessionFeed } from '../feed';
+import { tbContaining } from '../model/tbs';
 import { filterTrace, traceFacets, traceLabel, type TraceFilter } from '../model/trace';
 import { hexAddr, type TraceEvent } from '../protocol';
 
@@ -18,7 +20,11 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
     this.tree = vscode.window.createTreeView('tbscope.callbackTrace', { treeDataProvider: this });
     this.subs.push(
       this.tree,
-      feed.onDidChange(() => this.changed.fire()),
+      feed.subscribe('trace', () => this.tree.visible),
+      this.tree.onDidChangeVisibility((e) => { if (e.visible) feed.wake('trace'); }),
+      feed.onDidChange((topics) => { if (topics.has('trace')) this.changed.fire(); }),
+      feed.onDidChangeState(() => this.changed.fire()),
+      vscode.commands.registerCommand('tbscope.trace.openTb', (e?: TraceEvent) => e && this.openTb(e)),
       vscode.commands.registerCommand('tbscope.trace.filter', () => this.pickFilter()),
       vscode.commands.registerCommand('tbscope.trace.clearFilter', () => { this.filter = {}; this.update(); }),
       vscode.commands.registerCommand('tbscope.trace.reveal', (e?: TraceEvent) => e && this.reveal(e)),
@@ -36,14 +42,16 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
   getChildren(e?: TraceEvent): TraceEvent[] {
     if (e) return [];
     const rows = filterTrace(this.feed.data.trace, this.filter);
-    this.tree.description = this.feed.data.trace.length ? `${rows.length} of ${this.feed.data.trace.length}` : undefined;
+    const ended = this.feed.data.state === 'ended' ? ' · ended' : '';
+    this.tree.description = this.feed.data.trace.length ? `${rows.length} of ${this.feed.data.trace.length}${ended}` : undefined;
     return rows;
   }
 
   getTreeItem(e: TraceEvent): vscode.TreeItem {
     const { label, description } = traceLabel(e);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-    Object.assign(item, { id: `ev:${e.seq}`, description, contextValue: 'traceEvent', iconPath: new vscode.ThemeIcon(e.kind.startsWith('mem') ? 'database' : 'debug-breakpoint-function') });
+    const icon = e.kind === 'mem' ? 'database' : e.kind === 'tb_exec' ? 'symbol-namespace' : 'symbol-operator';
+    Object.assign(item, { id: `ev:${e.seq}`, description, tooltip: `#${e.seq} ${label}\n${description}`, contextValue: 'traceEvent', iconPath: new vscode.ThemeIcon(icon) });
     return item;
   }
 
@@ -76,8 +84,15 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
         return;
       }
     } catch { /* fall through to the TB */ }
-    const tb = this.feed.data.tbs.find((t) => e.pc >= t.pc && e.pc < t.pc + Math.max(t.bytes, 1));
-    if (tb) await vscode.commands.executeCommand('tbscope.tb.open', { t: 'tb', tb });
+    await this.openTb(e);
+  }
+
+  /** The TB holding the event's instruction (the one starting closest before it). */
+  private async openTb(e: TraceEvent): Promise<void> {
+    await this.feed.ensure('tbs');
+    const tb = tbContaining(this.feed.data.tbs.values(), e.pc);
+    if (tb) await vscode.commands.executeCommand('tbscope.tb.openAt', tb);
+    else void vscode.window.setStatusBarMessage(`tbscope: no translation block holds ${hexAddr(e.pc)} now (flushed?)`, 4000);
   }
 
   dispose(): void { for (const d of this.subs) d.dispose(); }

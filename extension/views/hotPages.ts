@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { SessionFeed } from '../feed';
 import { hotPageRows, qemuReport, type HotPageRow, type HotPageSort } from '../model/hotPages';
-import { hexAddr, REQ } from '../protocol';
+import { call, hexAddr, REQUESTS } from '../protocol';
 import { openMemory } from './memory';
 
 const PAGE_SIZE = 4096;
@@ -22,7 +22,13 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
 
   constructor(private readonly feed: SessionFeed) {
     this.tree = vscode.window.createTreeView('tbscope.hotPages', { treeDataProvider: this, showCollapseAll: false });
-    this.subs.push(this.tree, this.changed, feed.onDidChange(() => this.rebuild()));
+    this.subs.push(
+      this.tree, this.changed,
+      feed.subscribe('hotPages', () => this.tree.visible),
+      this.tree.onDidChangeVisibility((e) => { if (e.visible) feed.wake('hotPages'); }),
+      feed.onDidChange((topics) => { if (topics.has('hotPages')) this.rebuild(); }),
+      feed.onDidChangeState(() => this.rebuild()),
+    );
     for (const s of ['total', 'reads', 'writes', 'address'] as const) {
       const cap = s[0].toUpperCase() + s.slice(1);
       this.subs.push(vscode.commands.registerCommand(`tbscope.hotPages.sortBy${cap}`, () => this.setSort(s)));
@@ -47,8 +53,9 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
   }
 
   private rebuild(): void {
-    this.rows = hotPageRows(this.feed.data.hotPages, this.sort);
-    this.tree.description = this.rows.length ? `${this.rows.length} pages · by ${this.sort}` : undefined;
+    this.rows = hotPageRows(this.feed.data.hotPages, this.sort, this.feed.data.regions);
+    const ended = this.feed.data.state === 'ended' ? ' · ended' : '';
+    this.tree.description = this.rows.length ? `${this.rows.length} pages · by ${this.sort}${ended}` : undefined;
     this.changed.fire();
   }
 
@@ -89,11 +96,11 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
    * kept apart from VS Code's own data breakpoints so neither replaces the other); breakpoints
    * added this way are kept here, per session, so each request sends the whole list.
    */
-  private dataBps: { session?: vscode.DebugSession; bps: { dataId: string; accessType: string; page: number }[] } = { bps: [] };
+  private dataBps: { session?: vscode.DebugSession; bps: { dataId: string; accessType: 'read' | 'write' | 'readWrite'; page: number }[] } = { bps: [] };
 
   /** Sends the list (the adapter's views list replaces whole) and mirrors it in the view. */
   private async sendDataBreakpoints(s: vscode.DebugSession): Promise<void> {
-    await s.customRequest(REQ.setDataBreakpoints, { breakpoints: this.dataBps.bps.map(({ dataId, accessType }) => ({ dataId, accessType })) });
+    await call(s, REQUESTS.setDataBreakpoints, { breakpoints: this.dataBps.bps.map(({ dataId, accessType }) => ({ dataId, accessType })) });
     void vscode.commands.executeCommand('setContext', 'tbscope.hotPagesDataBreakpoints', this.dataBps.bps.length > 0);
     this.changed.fire();
   }
@@ -110,10 +117,10 @@ export class HotPagesView implements vscode.TreeDataProvider<HotPageRow>, vscode
   private async addDataBreakpoint(r: HotPageRow): Promise<void> {
     const s = this.feed.session;
     if (!s) return;
-    const access = await vscode.window.showQuickPick(['write', 'read', 'readWrite'], { placeHolder: `Break on access to page ${hexAddr(r.address)}` });
+    const access = await vscode.window.showQuickPick(['write', 'read', 'readWrite'], { placeHolder: `Break on access to page ${hexAddr(r.address)}` }) as 'write' | 'read' | 'readWrite' | undefined;
     if (!access) return;
     try {
-      const info = await s.customRequest('dataBreakpointInfo', { name: hexAddr(r.address), asAddress: true, bytes: PAGE_SIZE });
+      const info = await s.customRequest('dataBreakpointInfo', { name: hexAddr(r.address), asAddress: true, bytes: PAGE_SIZE }) as { dataId?: string; description?: string };
       if (!info?.dataId) throw new Error(info?.description ?? 'the adapter cannot watch this address');
       if (this.dataBps.session !== s) this.dataBps = { session: s, bps: [] };
       this.dataBps.bps.push({ dataId: info.dataId, accessType: access, page: r.address });

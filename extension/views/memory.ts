@@ -1,22 +1,36 @@
 // Opens guest memory: in VS Code's hex editor through the debug memory URI scheme when the Hex
 // Editor extension is present, otherwise as a read-only hex dump document filled by DAP
-// readMemory — so "open in memory view" works in a bare code-server too.
+// readMemory — so "open in memory view" works in a bare code-server too. Open dumps are read
+// again at every stop (the document provider's change event), and their language
+// (tbscope-memory) has no brackets, so the bracket colouriser leaves the ASCII column alone.
 
 import * as vscode from 'vscode';
 import { hexDump } from '../model/hexdump';
 import { hexAddr } from '../protocol';
 
 export const MEM_SCHEME = 'tbscope-mem';
+export const MEM_LANGUAGE = 'tbscope-memory';
 
-export class MemoryDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly session: () => vscode.DebugSession | undefined) {}
+export class MemoryDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly subs: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly session: () => vscode.DebugSession | undefined, onStop: vscode.Event<unknown>) {
+    this.subs.push(onStop(() => {
+      for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === MEM_SCHEME && !d.isClosed) this.changed.fire(d.uri);
+    }));
+  }
+
+  dispose(): void { for (const d of this.subs) d.dispose(); }
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const q = new URLSearchParams(uri.query);
     const addr = Number(q.get('addr')), count = Number(q.get('count') ?? 4096);
     const s = this.session();
     if (!s) return '// no tbscope debug session\n';
     try {
-      const r = await s.customRequest('readMemory', { memoryReference: hexAddr(addr), offset: 0, count });
+      const r = await s.customRequest('readMemory', { memoryReference: hexAddr(addr), offset: 0, count }) as { data?: string; unreadableBytes?: number } | undefined;
       const data = Buffer.from(String(r?.data ?? ''), 'base64');
       const unread = r?.unreadableBytes ? `\n// ${r.unreadableBytes} bytes unreadable\n` : '';
       return `// guest memory ${hexAddr(addr)} .. ${hexAddr(addr + count)}\n` + hexDump(addr, data) + unread;
@@ -37,5 +51,6 @@ export async function openMemory(session: vscode.DebugSession | undefined, addr:
     return;
   }
   const uri = vscode.Uri.from({ scheme: MEM_SCHEME, path: `/${hexAddr(addr)}.hex`, query: `addr=${addr}&count=${count}` });
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), MEM_LANGUAGE);
+  await vscode.window.showTextDocument(doc, { preview: true });
 }

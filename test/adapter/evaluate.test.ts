@@ -86,4 +86,43 @@ describe('adapter: evaluate (Debug Console, watch, hover)', function () {
     for (const m of members) assert.equal((await s.dc.evaluateRequest({ expression: m.evaluateName!, context: 'watch' })).body.result, m.value);
     assert.match((await s.dc.evaluateRequest({ expression: '&nosuch', context: 'repl' }).catch((e: Error) => ({ body: { result: e.message } }))).body.result, /nosuch/);
   });
+
+  it("follows gdb for assignment, casts to char, sizeof and *&path (gdb-multiarch's print as the oracle)", async function () {
+    requireTool(this, QEMU);
+    const line = markerLine('step.c', 'move');
+    const exprs = ['(char)65', '(unsigned char)321', 'sizeof(int)', 'sizeof(origin)', 'sizeof table', 'sizeof(long) * 2', '*&origin.name', '*&counter + 1', 'counter = 42', 'counter', 'table[1] = counter + 1', 'table[1]'];
+    const out = await gdbLive(this, example('step'), [`break step.c:${line}`, 'continue', ...exprs.map((e) => `print ${e}`)], EXAMPLES);
+    const gdb = [...out.matchAll(/^\$\d+ = (.*)$/gm)].map((m) => m[1]);
+    assert.equal(gdb.length, exprs.length, `gdb printed:\n${out}`);
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('step') }, () => s.dc.setBreakpointsRequest({ source: { path: source('step.c') }, breakpoints: [{ line }] }));
+    await stopped;
+    for (const [k, e] of exprs.entries()) {
+      const r = await s.dc.evaluateRequest({ expression: e, context: 'repl' });
+      assert.equal(r.body.result, gdb[k], e);
+    }
+    // An assignment is not run from a hover or a watch.
+    await assert.rejects(s.dc.evaluateRequest({ expression: 'counter = 1', context: 'hover' }), /Debug Console/);
+  });
+
+  it('takes gdb-like console commands: help, info registers, x/NFU, info tb, p/x; other gdb commands get a one-line error', async function () {
+    const stopped = s.dc.waitForEvent('stopped');
+    await launch(s, { program: example('step') }, () => s.dc.setBreakpointsRequest({ source: { path: source('step.c') }, breakpoints: [{ line: markerLine('step.c', 'move') }] }));
+    await stopped;
+    const repl = async (expression: string) => (await s.dc.evaluateRequest({ expression, context: 'repl' })).body.result;
+    assert.match(await repl('help'), /info registers[\s\S]*x\/NFU[\s\S]*info tb/);
+    const regs = await repl('info registers');
+    assert.match(regs, /^pc\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <move/);
+    assert.equal(regs.split('\n').length, 32);
+    const a1 = BigInt((await s.dc.evaluateRequest({ expression: '$a1', context: 'watch' })).body.result);
+    assert.match(await repl('info registers a1'), new RegExp(`^a1\\s+0x${a1.toString(16)}\\s+${BigInt.asIntN(64, a1)}$`));
+    // table[] holds the running totals 0 1 3 6 10 (8-byte longs): x/5dg shows them.
+    assert.match(await repl('x/5dg &table'), /^0x[0-9a-f]+ <table>:\t0\t1\n0x[0-9a-f]+ <table\+0x10>:\t3\t6\n0x[0-9a-f]+ <table\+0x20>:\t10$/);
+    assert.match(await repl('x/2xw &counter'), /^0x[0-9a-f]+ <counter>:\t0x00000005\t0x[0-9a-f]{8}$/);
+    assert.match(await repl('info tb main'), /translation blocks in the cache, \d+ translated in all\nTB 0x[0-9a-f]+ <main> flags=\d+: \d+ insns, \d+ bytes, executed 1×/);
+    assert.match(await repl('info tb'), /no translation block contains 0x[0-9a-f]+ \(it has not run yet/);
+    assert.equal(await repl('p/x counter'), '0x5');
+    await assert.rejects(s.dc.evaluateRequest({ expression: 'bt', context: 'repl' }), /gdb command.*Call Stack/);
+    await assert.rejects(s.dc.evaluateRequest({ expression: 'info frame', context: 'repl' }), /info registers, info tb/);
+  });
 });

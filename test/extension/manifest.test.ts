@@ -31,8 +31,9 @@ describe('extension manifest (package.json contributes)', () => {
     for (const cmd of [...used, ...welcome]) assert.ok(declared.has(cmd), `${cmd} is used but not contributed`);
   });
 
-  it('every view is created by the extension and explains itself when empty', () => {
-    const views = c.views.tbscope as { id: string; type?: string }[];
+  it('every view is created by the extension and explains itself when empty; the views are in Run and Debug', () => {
+    const views = c.views.debug as { id: string; type?: string }[];
+    assert.deepEqual(Object.keys(c.views), ['debug'], 'the TB Scope views sit where a debugging user looks (issue #13)');
     for (const v of views) assert.ok(code.includes(`'${v.id}'`), `${v.id} is never created`);
     const welcomed = new Set(c.viewsWelcome.map((w: { view: string }) => w.view));
     // The webview draws its own empty text (media/heatmap.js #empty).
@@ -44,7 +45,7 @@ describe('extension manifest (package.json contributes)', () => {
       ...c.languages.map((l: { configuration: string }) => l.configuration),
       ...c.grammars.map((g: { path: string }) => g.path),
       ...c.snippets.map((s: { path: string }) => s.path),
-      pkg.icon, c.viewsContainers.activitybar[0].icon,
+      pkg.icon,
     ];
     for (const f of files) {
       assert.ok(existsSync(join(REPO_ROOT, f)), `${f} is missing`);

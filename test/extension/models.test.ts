@@ -10,28 +10,36 @@ import { heatRegions, GAP_PAGES, PAGE } from '../../extension/model/heatmap';
 import { hexDump } from '../../extension/model/hexdump';
 import { heatLevel, HEAT_LEVELS, qemuReport, qemuReportLine, sortPages, QEMU_REPORT_HEADER } from '../../extension/model/hotPages';
 import { classify, elfCandidates, isElf } from '../../extension/model/launchGuess';
-import { pcFromTbDocPath, renderTbDocument, tbDocPath } from '../../extension/model/tbs';
+import { tbFromDocPath, renderTbDocument, tbDocPath } from '../../extension/model/tbs';
 import { filterTrace, traceFacets } from '../../extension/model/trace';
 import { num, toHotPages, toTbDetail, toTraceEvents, type HotPage } from '../../extension/protocol';
+import type { TbSummary as WireTb, TranslationBlockResponse } from '../../adapter/protocol';
 import { OBJDUMP, REPO_ROOT, requireTool } from '../support/oracles';
+
+/** A TB summary as the adapter sends it. */
+function wireTb(pc: string, flags: number, order: number, over: Partial<WireTb> = {}): WireTb {
+  return {
+    id: `${pc}/${flags}`, pc, flags, userCode: false, insns: 3, bytes: 10, execCount: 1, order, valid: true, inRegion: false, hotCode: false,
+    flavour: { oneInsn: (flags & 1) !== 0, instrumented: (flags & 2) !== 0, execTrace: false }, ...over,
+  };
+}
 
 const page = (address: number, reads: number, writes: number): HotPage => ({ address, reads, writes, cpuRead: reads ? 1 : 0, cpuWrite: writes ? 1 : 0 });
 
 describe('extension view models', () => {
-  it('parses numbers the way the adapter sends them (hex strings, numbers, junk)', () => {
+  it('reads addresses the way the adapter sends them ("0x…" text)', () => {
     assert.equal(num('0x10078'), 0x10078);
     assert.equal(num(42), 42);
-    assert.equal(num('nope', 7), 7);
-    assert.equal(num(undefined), 0);
   });
 
-  it('normalises the adapter hotPages / callbackTrace shapes (docs/dap.md)', () => {
-    const pages = toHotPages({ pages: [{ address: '0x11000', reads: 3, writes: 1, readCpus: 1, writeCpus: 1 }] });
+  it('turns the adapter hotPages / callbackTrace answers (adapter/protocol.ts) into the views\' shapes', () => {
+    const { pages, regions } = toHotPages({ available: true, pageSize: 4096, sortBy: 'rw', total: 1, pages: [{ address: '0x11000', reads: 3, writes: 1, readCpus: 1, writeCpus: 1 }], regions: [{ start: '0x10000', end: '0x12000', kind: 'program', label: 'tiny (text/data)' }] });
     assert.deepEqual(pages, [{ address: 0x11000, reads: 3, writes: 1, cpuRead: 1, cpuWrite: 1 }]);
-    const ev = toTraceEvents({ events: [{ kind: 'mem', vcpu: 0, pc: '0x100b0', vaddr: '0x11008', plugin: 'hotpages' }, { kind: 'tb_exec', vcpu: 0, pc: '0x100b4', plugin: 'trace' }] });
+    assert.deepEqual(regions, [{ start: 0x10000, end: 0x12000, kind: 'program', label: 'tiny (text/data)' }]);
+    const ev = toTraceEvents({ available: true, total: 2, events: [{ seq: 1, kind: 'mem', vcpu: 0, pc: '0x100b0', vaddr: '0x11008', plugin: 'hotpages' }, { seq: 2, kind: 'tb_exec', vcpu: 0, pc: '0x100b4', plugin: 'trace' }] });
     assert.equal(ev[0].vaddr, 0x11008);
     assert.equal(ev[1].vaddr, undefined);
-    assert.deepEqual(ev.map((e) => e.seq), [0, 1]);
+    assert.deepEqual(ev.map((e) => e.seq), [1, 2]);
   });
 
   it('sorts hot pages by total, reads, writes and address', () => {
@@ -72,8 +80,8 @@ describe('extension view models', () => {
   });
 
   it('filters the callback trace by kind and plugin, newest first', () => {
-    const evs = toTraceEvents({ events: [
-      { kind: 'tb_exec', pc: 1, plugin: 'trace' }, { kind: 'mem', pc: 2, vaddr: 9, plugin: 'hotpages' }, { kind: 'mem', pc: 3, vaddr: 9, plugin: 'trace' },
+    const evs = toTraceEvents({ available: true, total: 3, events: [
+      { seq: 1, vcpu: 0, kind: 'tb_exec', pc: '0x1', plugin: 'trace' }, { seq: 2, vcpu: 0, kind: 'mem', pc: '0x2', vaddr: '0x9', plugin: 'hotpages' }, { seq: 3, vcpu: 0, kind: 'mem', pc: '0x3', vaddr: '0x9', plugin: 'trace' },
     ] });
     assert.deepEqual(filterTrace(evs, {}).map((e) => e.pc), [3, 2, 1]);
     assert.deepEqual(filterTrace(evs, { kinds: new Set(['mem']) }).map((e) => e.pc), [3, 2]);
@@ -96,11 +104,12 @@ describe('extension view models', () => {
     const dump = spawnSync(objdump, ['-d', elf], { encoding: 'utf8' }).stdout;
     const rows = dump.split('\n').filter((l) => /^\s+[0-9a-f]+:\t/.test(l)).slice(0, 4);
     // Feed objdump's own rows through the adapter shape (pc, bytes, text) and render.
-    const body = { pc: '0x' + rows[0].trim().split(':')[0], symbol: '_start', instructions: rows.map((l) => {
+    const pc = '0x' + rows[0].trim().split(':')[0];
+    const body: TranslationBlockResponse = { ...wireTb(pc, 2, 1), symbol: '_start', instructions: rows.map((l) => {
       const [addr, raw, text] = l.split('\t');
-      return { pc: '0x' + addr.trim().replace(':', ''), bytes: raw.trim(), text: text.trim().replace('\t', ' '), instrumentation: [{ plugin: 'hotpages', kind: 'memory callback', detail: 'RW' }] };
+      return { pc: '0x' + addr.trim().replace(':', ''), bytes: raw.trim(), text: text.trim().replace('\t', ' '), instrumentation: [{ plugin: 'hotpages', kind: 'memory callback' as const, detail: 'RW' }] };
     }), instrumentation: [{ plugin: 'trace', kind: 'exec callback', detail: 'flags 0' }], generatedCode: 'function tb(){}' };
-    const tb = toTbDetail(body)!;
+    const tb = toTbDetail(body);
     const doc = renderTbDocument(tb);
     for (const l of rows) {
       const [addr, raw, text] = l.split('\t');
@@ -108,12 +117,12 @@ describe('extension view models', () => {
     }
     assert.match(doc, /@plugin hotpages: memory callback \(RW\)/);
     assert.match(doc, /on TB entry: @plugin trace: exec callback/);
-    assert.match(doc, /== generated JavaScript ==\nfunction tb\(\)\{\}/);
+    assert.match(doc, /== generated JavaScript ==\n(\/\/.*\n)?function tb\(\)\{\}/);
     // The code tier and region, when the adapter says (docs/dap.md hotCode, inRegion).
-    assert.match(renderTbDocument(toTbDetail({ ...body, hotCode: true, inRegion: true })!),
+    assert.match(renderTbDocument(toTbDetail({ ...body, hotCode: true, inRegion: true })),
       /== generated JavaScript ==\n\/\/ hot code: inline fast paths .*\n\/\/ the run loop enters this TB through its region/);
-    assert.match(renderTbDocument(toTbDetail({ ...body, hotCode: false })!), /== generated JavaScript ==\n\/\/ the TB's first code: /);
-    assert.equal(pcFromTbDocPath(tbDocPath(0x10078)), 0x10078);
+    assert.match(renderTbDocument(toTbDetail({ ...body, hotCode: false })), /== generated JavaScript ==\n\/\/ the TB's first code: /);
+    assert.deepEqual(tbFromDocPath(tbDocPath(0x10078, 3)), { pc: 0x10078, flags: 3 });
   });
 
   it('guesses what F5 debugs without launch.json', () => {

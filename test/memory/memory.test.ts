@@ -74,6 +74,8 @@ describe('guest memory', () => {
   it('fast-path tables follow prot and code marks; writing code calls onCodeWrite once per page', () => {
     const m = new Memory();
     m.map(0x50000, 0x2000, RW | PROT_EXEC);
+    assert.equal(m.R[0x50], null, 'a mapped page gets its bytes (and fast-path entries) at its first touch');
+    assert.equal(m.ld(0x50000, 0, 4), 0);
     assert.ok(m.R[0x50] && m.W[0x50]);
     const hits: number[] = [];
     m.onCodeWrite = (pn) => { hits.push(pn); m.clearCode(pn); };
@@ -98,6 +100,8 @@ describe('guest memory', () => {
     m.map(base + 0x5000, 0x1000, RW);
     m.map(base + 2 ** 32, 0x1000, RW);
     m.map(base - 0x1000, 0x1000, RW);
+    // Pages are made at their first touch; the tables then hold the ones inside a window.
+    for (const a of [base + 0x5000, base + 2 ** 32, base - 0x1000]) m.write(a, new Uint8Array([1]));
     assert.ok(m.R[window + 5] && m.W[window + 5]);
     m.W[window + 5]!.setInt32(8, 1234, true);
     assert.equal(m.ld(0x5008, 64, 4), 1234, 'the table holds the page itself');

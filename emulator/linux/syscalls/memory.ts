@@ -5,6 +5,7 @@
 // (invalidateRange), so no stale TB survives an unmap, a remap or a W^X flip; file-backed
 // mappings are recorded in k.fileMaps (which libraries are mapped where).
 
+import { ADDR_LIMIT } from '../../memory/memory';
 import { PAGE_SIZE } from '../../memory/types';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, EIO, ENODEV, ENOMEM } from '../errno';
 import { O_ACCMODE, O_RDWR, O_WRONLY } from '../fds';
@@ -71,6 +72,7 @@ function mmap(k: LinuxKernel): number {
   let at: number;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (!aligned(addr)) return -EINVAL;
+    if (addr + size > ADDR_LIMIT) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE && !rangeFree(k, addr, size)) return -EEXIST;
     at = addr;
   } else {
