@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ET_DYN, loadExtent, parseElf } from '../../emulator/elf/elf';
+import { parseElf } from '../../emulator/elf/elf';
 import { loadBuiltin } from '../../emulator/plugins/loader';
 import { QEMU, REPO_ROOT, findTool, testPrograms } from '../support/oracles';
 import { runWithPlugins } from './run-guest';
