@@ -18,6 +18,7 @@ import { deliverToHandler, type SigInfo } from './sigframe';
 import type { MapName } from './procfs';
 import { FileMappings } from './filemaps';
 import { SharedFileMappings } from './sharedmaps';
+import type { MmapCursor } from './layout';
 import { Task, type Blocker } from './task';
 import { FutexQueues } from './futex';
 
@@ -65,8 +66,10 @@ export interface KernelOptions {
   unimp?: boolean;
   /** First address above the program image (page aligned): brk starts here. */
   brkStart: number;
-  /** Lowest address mmap without a hint hands out. */
-  mmapBase: number;
+  /** Where mappings without MAP_FIXED go (the one the loader used). */
+  mmapCursor: MmapCursor;
+  /** The signal return trampoline (handlers return to it). */
+  sigtramp: number;
 }
 
 /** Deterministic mode: a fixed epoch (2024-01-01T00:00:00Z) advancing 1 ns per guest instruction. */
@@ -89,7 +92,10 @@ export class LinuxKernel {
   readonly ppid: number;
   brkStart: number;
   brkCur: number;
-  mmapBase: number;
+  /** Where mappings without MAP_FIXED go (QEMU's mmap_next_start). */
+  readonly mmapCursor: MmapCursor;
+  /** The signal return trampoline (handlers return to it). */
+  readonly sigtramp: number;
   /** Raw struct sigaction (24 bytes: handler, flags, mask) per signal; absent = SIG_DFL. */
   readonly sigactions = new Map<number, Uint8Array>();
   /** The process's live threads by tid, in creation order (the scheduler's round robin). */
@@ -135,7 +141,8 @@ export class LinuxKernel {
     this.current = new Task(this.pid, o.machine.cpu, basename(o.exePath));
     this.tasks.set(this.pid, this.current);
     this.brkStart = this.brkCur = o.brkStart;
-    this.mmapBase = o.mmapBase;
+    this.mmapCursor = o.mmapCursor;
+    this.sigtramp = o.sigtramp;
     this.fds = new FdTable(o.host);
     this.fds.observer = {
       beforeRead: (of) => this.sharedMaps.syncFile(this.mem, of),
