@@ -15,6 +15,9 @@ import type { AsmSymbol, Diagnostic, Item, Position, Section, SectionKind } from
 import { CSR_NAME_LIST, REGISTER_NAMES, ROUNDING_MODES, splitOperands } from './operands';
 import { PSEUDOS } from './pseudo';
 
+/** Most bytes of section contents one assembly may produce (bss, which has none, excluded). */
+export const MAX_OUTPUT_BYTES = 64 << 20;
+
 /** .option state. `relax` is tracked but output is always as with -mno-relax (no linker relaxation). */
 export interface Options { rvc: boolean; relax: boolean }
 
@@ -40,6 +43,8 @@ export class Assembler {
   /** Previous section, for .previous. */
   prevSec: Section | undefined;
   private readonly localCount = new Map<string, number>();
+  /** Bytes of section contents so far (bss excluded), against MAX_OUTPUT_BYTES. */
+  outputBytes = 0;
   /** Bytes already emitted by the current data directive (`.` advances per element, as in GNU as). */
   dotBias = 0;
 
@@ -70,6 +75,7 @@ export class Assembler {
 
   addItem(item: Item, variable = false): void {
     const s = this.sec;
+    if (s.kind !== 'bss') this.outputBytes += item.size;
     item.off = s.knownSize ?? 0;
     s.items.push(item);
     if (s.kind === 'text' && item.k === 'insn' && !this.opts.rvc && s.align < 2) s.align = 2;
@@ -153,6 +159,10 @@ export class Assembler {
     const badLines = new Set(errors.map((e) => e.line));
     for (const st of statements) {
       if (badLines.has(st.line)) continue;
+      if (this.outputBytes > MAX_OUTPUT_BYTES) {
+        this.error(`the output is larger than ${MAX_OUTPUT_BYTES >> 20} MiB; assembly stopped here`, st.tokens[0]);
+        break;
+      }
       try { this.statement(st.tokens); } catch (err) {
         if (err instanceof AsmError) this.error(err.message, err.tok ?? st.tokens[0], err.endTok);
         else if (err instanceof NotYet) this.error(`'${err.tok.text}' is not defined yet here`, err.tok);

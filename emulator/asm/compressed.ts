@@ -32,7 +32,8 @@ const SHAPES: Record<string, { n: number[]; shape: Shape; cop?: string; desc?: s
   'c.srli64': { n: [1], shape: shift64, cop: 'c.srli', desc: 'srli rd\', rd\', 0 (a HINT).' },
   'c.srai64': { n: [1], shape: shift64, cop: 'c.srai', desc: 'srai rd\', rd\', 0 (a HINT).' },
   'c.li': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: imm(ctx, b) }) },
-  'c.lui': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: (imm(ctx, b) << 12) | 0 }) },
+  // The operand is lui's 20-bit field (GNU as: 1..0x1f or 0xfffe0..0xfffff); anything wider would wrap.
+  'c.lui': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: 0, rs2: 0, imm: (constOperand(ctx, expression(b), 'immediate', 0, 0xfffff) << 12) | 0 }) },
   'c.addi16sp': { n: [2], shape: (ctx, [a, b]) => ({ rd: xreg(a), rs1: xreg(a), rs2: 0, imm: imm(ctx, b) }) },
   'c.addi4spn': { n: [3], shape: (ctx, [a, b, c]) => ({ rd: xreg(a), rs1: xreg(b), rs2: 0, imm: imm(ctx, c) }) },
   'c.lw': { n: [2], shape: load }, 'c.ld': { n: [2], shape: load }, 'c.fld': { n: [2], shape: load },
@@ -65,10 +66,16 @@ export function compressedInstruction(ctx: InsnCtx, name: string, ops: Operand[]
   const s = Object.hasOwn(SHAPES, name) ? SHAPES[name] : undefined;
   const spec = compressedSpec(name);
   if (!s || !spec) return undefined;
+  // Like GNU as: explicit C mnemonics need the C extension, i.e. `.option rvc` in effect.
+  if (!ctx.rvc) throw new AsmError(`${name}: the C extension is off here (.option norvc)`, m);
   if (!s.n.includes(ops.length)) throw new AsmError(`${name} expects ${s.n.join(' or ')} operand${s.n[0] === 1 ? '' : 's'}, got ${ops.length}`, ops[0]?.[0] ?? m);
   const base = ISA[spec.op];
   const fp = base.rdFile === 'f' || base.rs2File === 'f';
   const r = s.shape(ctx, ops, fp ? freg : xreg);
+  // A shift by 0 is only spelled c.slli64 & co. (GNU as: "illegal operands"); `c.addi x0, n`
+  // is the HINT c.nop n, which GNU as accepts.
+  if (/^c\.(slli|srli|srai)$/.test(name) && !('t' in r) && r.imm === 0) throw new AsmError(`${name} needs a shift amount of 1..63 (a shift by 0 is ${name}64)`, ops[1]?.[0] ?? m);
+  if (name === 'c.addi' && !('t' in r) && r.rd === 0) return compressedInstruction(ctx, 'c.nop', [ops[1]], m);
   if ('t' in r) {
     if (r.t === 'branch' && r.rs1 !== 0 && (r.rs1 < 8 || r.rs1 > 15)) throw new AsmError(`${name} needs a register x8..x15 (s0, s1, a0..a5), not '${ops[0][0].text}'`, ops[0][0]);
     return [r];

@@ -43,8 +43,20 @@ const PREC: Record<string, number> = {
   '+': 3, '-': 3, '|': 5, '^': 5, '&': 5, '!': 5, '*': 6, '/': 6, '%': 6, '<<': 6, '>>': 6,
 };
 
+/**
+ * Most operators and operands in one expression: evaluation recurses once per level, and a
+ * 20,000-term expression overflowed the stack. No hand-written expression comes near it.
+ */
+export const MAX_EXPR_TERMS = 2000;
+
+/** Counts one more term of the expression being parsed (pos.n), refusing more than MAX_EXPR_TERMS. */
+function count(pos: { i: number; n?: number }, t: Token): void {
+  pos.n = (pos.n ?? 0) + 1;
+  if (pos.n > MAX_EXPR_TERMS) throw new AsmError(`expression too long (more than ${MAX_EXPR_TERMS} terms)`, t);
+}
+
 /** Parses an expression from toks starting at pos.i; advances pos.i. */
-export function parseExpr(toks: Token[], pos: { i: number }, minPrec = 1): Expr {
+export function parseExpr(toks: Token[], pos: { i: number; n?: number }, minPrec = 1): Expr {
   let a = parseUnary(toks, pos);
   for (;;) {
     const t = toks[pos.i];
@@ -52,18 +64,20 @@ export function parseExpr(toks: Token[], pos: { i: number }, minPrec = 1): Expr 
     const p = PREC[t.text];
     if (p === undefined || p < minPrec || t.text === '!') break;
     pos.i++;
+    count(pos, t);
     const b = parseExpr(toks, pos, p + 1);
     a = { k: 'bin', op: t.text, a, b, tok: t };
   }
   return a;
 }
 
-function parseUnary(toks: Token[], pos: { i: number }): Expr {
+function parseUnary(toks: Token[], pos: { i: number; n?: number }): Expr {
   const t = toks[pos.i];
   if (!t) {
     const last = toks[toks.length - 1];
     throw new AsmError('missing expression', last ? { ...last, col: last.endCol, endCol: last.endCol + 1 } : undefined);
   }
+  count(pos, t);
   if (t.kind === 'punct') {
     if (t.text === '-' || t.text === '~' || t.text === '!' || t.text === '+') {
       pos.i++;

@@ -17,6 +17,15 @@ export interface MacroError { line: number; message: string }
 
 interface Macro { params: { name: string; def?: string }[]; body: SourceLine[] }
 
+/**
+ * Most lines `.rept`/`.irp`/macros/`.include` may produce: the budget that keeps a language
+ * server and a debugger alive on `.rept 100000` nested twice (GNU as would try, for minutes).
+ */
+export const MAX_EXPANDED_LINES = 200_000;
+
+/** Thrown to abandon an expansion over budget. */
+class OverBudget extends Error {}
+
 /** The directives this pass handles (the assembler never sees them): for completion and hover. */
 export const EXPANSION_DIRECTIVES: readonly string[] = ['.include', '.macro', '.endm', '.rept', '.irp', '.irpc', '.endr',
   '.if', '.ifdef', '.ifndef', '.ifeq', '.ifne', '.ifb', '.ifnb', '.elseif', '.else', '.endif'];
@@ -87,7 +96,7 @@ function ifBlock(lines: SourceLine[], start: number): { branches: { kind: string
   return undefined;
 }
 
-/** Reads an included file by the name `.include` gives, or undefined when it cannot. */
+/** Reads an included file by the name `.include` gives, or undefined when it cannot (or throws an Error saying why). */
 export type IncludeReader = (name: string) => string | undefined;
 
 /** Expands includes, repetition blocks, macros and conditionals; other lines pass through unchanged. */
@@ -121,26 +130,37 @@ export function expandMacros(src: string, include?: IncludeReader): { lines: Sou
     }
   };
   let counter = 0;
-  const run = (lines: SourceLine[], depth: number): SourceLine[] => {
-    const out: SourceLine[] = [];
-    if (depth > 100) { errors.push({ line: lines[0]?.line ?? 1, message: 'macro expansion nested too deeply' }); return out; }
+  // Every produced line goes into one array (no per-level copies; a spread of a million lines
+  // would also overflow the stack), counted against MAX_EXPANDED_LINES.
+  const output: SourceLine[] = [];
+  const emit = (l: SourceLine, at: number): void => {
+    if (output.length >= MAX_EXPANDED_LINES) {
+      errors.push({ line: at, message: `expansion produces more than ${MAX_EXPANDED_LINES} lines (.rept, .irp, macros, .include); assembly stopped here` });
+      throw new OverBudget();
+    }
+    output.push(l);
+  };
+  const run = (lines: SourceLine[], depth: number): void => {
+    const out = { push: (l: SourceLine) => emit(l, l.line) };
+    if (depth > 100) { errors.push({ line: lines[0]?.line ?? 1, message: 'macro expansion nested too deeply' }); return; }
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
       const inc = INCLUDE.exec(l.text);
       if (inc) {
-        const text = include?.(inc[1]);
+        let text: string | undefined;
+        try { text = include?.(inc[1]); } catch (e) { errors.push({ line: l.line, message: `.include "${inc[1]}": ${(e as Error).message}` }); continue; }
         if (text === undefined) { errors.push({ line: l.line, message: include ? `cannot read "${inc[1]}"` : `.include "${inc[1]}": no file access here` }); continue; }
-        out.push(...run(text.split(/\r?\n/).map((t) => ({ text: t, line: l.line })), depth + 1));
+        run(text.split(/\r?\n/).map((t) => ({ text: t, line: l.line })), depth + 1);
         continue;
       }
       if (IF.test(l.text)) {
         const block = ifBlock(lines, i);
-        if (!block) { errors.push({ line: l.line, message: `${l.text.trim().split(/\s/)[0]} without .endif` }); return out; }
+        if (!block) { errors.push({ line: l.line, message: `${l.text.trim().split(/\s/)[0]} without .endif` }); return; }
         i = block.end;
         for (const b of block.branches) {
           const ok = b.kind === 'else' ? true : holds(b.kind === 'elseif' ? 'if' : b.kind, b.arg);
           if (ok === undefined) { errors.push({ line: b.line, message: `.${b.kind} needs a constant expression (numbers and constants defined above)` }); break; }
-          if (ok) { out.push(...run(b.body, depth + 1)); break; }
+          if (ok) { run(b.body, depth + 1); break; }
         }
         continue;
       }
@@ -156,7 +176,7 @@ export function expandMacros(src: string, include?: IncludeReader): { lines: Sou
           if (END.test(lines[j].text) && --nest === 0) break;
           body.push(lines[j]);
         }
-        if (j >= lines.length) { errors.push({ line: l.line, message: `.${kind} without ${kind === 'macro' ? '.endm' : '.endr'}` }); return out; }
+        if (j >= lines.length) { errors.push({ line: l.line, message: `.${kind} without ${kind === 'macro' ? '.endm' : '.endr'}` }); return; }
         i = j;
         const args = splitArgs(m[2]);
         if (kind === 'macro') {
@@ -167,14 +187,14 @@ export function expandMacros(src: string, include?: IncludeReader): { lines: Sou
         } else if (kind === 'rept') {
           const n = constant(m[2].replace(/#.*$/, ''), known);
           if (n === undefined || n < 0 || n > 100000) { errors.push({ line: l.line, message: '.rept needs a constant count (0..100000)' }); continue; }
-          for (let k = 0; k < n; k++) out.push(...run(body, depth + 1));
+          for (let k = 0; k < n; k++) run(body, depth + 1);
         } else {
           const [name, ...values] = args;
           if (!name) { errors.push({ line: l.line, message: `.${kind} needs a symbol` }); continue; }
           const items = kind === 'irpc' ? [...(values.join(',') || '')] : values.length ? values : [''];
           for (const v of items) {
             const vars = new Map([[name, v]]);
-            out.push(...run(body.map((b) => ({ text: substitute(b.text, vars, counter), line: b.line })), depth + 1));
+            run(body.map((b) => ({ text: substitute(b.text, vars, counter), line: b.line })), depth + 1);
           }
         }
         continue;
@@ -189,13 +209,13 @@ export function expandMacros(src: string, include?: IncludeReader): { lines: Sou
         const n = counter++;
         if (call[1].trim()) { define({ text: call[1], line: l.line }); out.push({ text: call[1], line: l.line }); }
         // Expanded lines report the invocation's line, as a user expects from a diagnostic.
-        out.push(...run(mac.body.map((b) => ({ text: substitute(b.text, vars, n), line: l.line })), depth + 1));
+        run(mac.body.map((b) => ({ text: substitute(b.text, vars, n), line: l.line })), depth + 1);
         continue;
       }
       define(l);
       out.push(l);
     }
-    return out;
   };
-  return { lines: run(input, 0), errors };
+  try { run(input, 0); } catch (e) { if (!(e instanceof OverBudget)) throw e; }
+  return { lines: output, errors };
 }

@@ -48,13 +48,27 @@ function li(ctx: InsnCtx, ops: Operand[], m: Token): Emit[] {
   const rd = xreg(ops[0]);
   const e = expression(ops[1]);
   if (e.k === 'reloc') throw new AsmError(`li does not take %${e.fn}; use lui/addi`, e.tok);
+  // GNU as keeps a number of more than 64 bits as a bignum, which li refuses (it never wraps it).
+  const big = bignum(e);
+  if (big) throw new AsmError('unsupported large constant (more than 64 bits)', big.tok);
   const v = ctx.constant(e);
   if (v === undefined) throw new AsmError('li needs a constant defined before this line (use la for addresses)', ops[1][0], ops[1].at(-1));
   // GNU tries the single-instruction forms (c.li, addi) before the load_const macro.
-  if (v >= -2048n && v <= 2047n) return [insn(ctx, 'addi', { rd, rs1: 0, imm: Number(v) }, m)];
+  // riscv-opc.c's "li" c.li entry needs rd != 0; `li zero, n` is the plain addi.
+  if (v >= -2048n && v <= 2047n) return [insn(ctx, 'addi', { rd, rs1: 0, imm: Number(v) }, m, undefined, rd === 0 ? [] : undefined)];
   const out: Emit[] = [];
   loadConst(ctx, rd, v, m, out);
   return out;
+}
+
+/** A number literal of more than 64 bits in e, if any. */
+function bignum(e: Expr): Extract<Expr, { k: 'num' }> | undefined {
+  switch (e.k) {
+    case 'num': return e.v >= 1n << 64n ? e : undefined;
+    case 'un': case 'reloc': return bignum(e.a);
+    case 'bin': return bignum(e.a) ?? bignum(e.b);
+    default: return undefined;
+  }
 }
 
 /** auipc + a second instruction using %pcrel_lo of the auipc (lla/la, call/tail). */
@@ -89,6 +103,14 @@ function two(op: Mnemonic, build: (a: number, b: number) => { rd?: number; rs1?:
     count(ops, m, 2);
     const r = fp ? freg : xreg;
     return [insn(ctx, op, build(r(ops[0]), r(ops[1])), m, undefined, only)];
+  };
+}
+
+/** `fgt`/`fge`: an integer rd and two FP operands, swapped into the `flt`/`fle` they spell. */
+function fpCompareSwapped(op: Mnemonic): Handler {
+  return (ctx, ops, m) => {
+    count(ops, m, 3);
+    return [insn(ctx, op, { rd: xreg(ops[0]), rs1: freg(ops[2]), rs2: freg(ops[1]) }, m)];
   };
 }
 
@@ -199,6 +221,9 @@ export const PSEUDOS: Readonly<Record<string, Handler>> = {
   snez: two('sltu', (a, b) => ({ rd: a, rs1: 0, rs2: b })),
   sltz: two('slt', (a, b) => ({ rd: a, rs1: b, rs2: 0 })),
   sgtz: two('slt', (a, b) => ({ rd: a, rs1: 0, rs2: b })),
+  // fgt/fge rd, a, b are flt/fle rd, b, a (riscv-opc.c; objdump prints the flt/fle).
+  'fgt.s': fpCompareSwapped('flt.s'), 'fge.s': fpCompareSwapped('fle.s'),
+  'fgt.d': fpCompareSwapped('flt.d'), 'fge.d': fpCompareSwapped('fle.d'),
   'fmv.s': two('fsgnj.s', (a, b) => ({ rd: a, rs1: b, rs2: b }), true),
   'fabs.s': two('fsgnjx.s', (a, b) => ({ rd: a, rs1: b, rs2: b }), true),
   'fneg.s': two('fsgnjn.s', (a, b) => ({ rd: a, rs1: b, rs2: b }), true),

@@ -243,9 +243,21 @@ export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
   };
 }
 
-/** Reads the files an assembly source `.include`s (emulator/asm), relative to the source's folder. */
+/** Largest file an assembly source may `.include`. */
+export const MAX_INCLUDE_BYTES = 16 << 20;
+
+/**
+ * Reads the files an assembly source `.include`s (emulator/asm), relative to the source's
+ * folder: undefined when missing; an Error saying why for anything but a regular file up to
+ * MAX_INCLUDE_BYTES (`.include "/dev/zero"` would read forever).
+ */
 export function fileIncludeReader(dir: string): (name: string) => string | undefined {
   return (name) => {
-    try { return fs.readFileSync(path.resolve(dir, name), 'utf8'); } catch { return undefined; }
+    const file = path.resolve(dir, name);
+    let st: fs.Stats;
+    try { st = fs.statSync(file); } catch { return undefined; }
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_INCLUDE_BYTES) throw new Error(`larger than ${MAX_INCLUDE_BYTES >> 20} MiB`);
+    try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
   };
 }
