@@ -34,11 +34,12 @@ describe('CLI -record / -replay on the corpus programs', function () {
     const job = concurrently();
     await Promise.all(chosen.map((c) => job(async () => {
       const rec = join(work, `${c.name}.rec`);
-      const live = await runCaseAsync(c, [process.execPath, cli, '--stats', '-d', 'plugin', '-plugin', 'insn', '-record', rec]);
+      // Generous time limits: three runs of each side by side on a shared machine.
+      const live = await runCaseAsync({ ...c, timeoutS: c.timeoutS * 4 }, [process.execPath, cli, '--stats', '-d', 'plugin', '-plugin', 'insn', '-record', rec]);
       // Replays run in an empty folder without the data: whatever they read comes from the recording.
       const empty = mkdtempSync(join(work, `${c.name}-replay-`));
       const replay = async (extra: string[]): Promise<CaseRun> => {
-        const r = await runAsync(process.execPath, [cli, '--stats', ...extra, '-replay', rec], { cwd: empty, timeout: c.timeoutS * 1000 });
+        const r = await runAsync(process.execPath, [cli, '--stats', ...extra, '-replay', rec], { cwd: empty, timeout: c.timeoutS * 4000 });
         return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1, seconds: 0, peakRss: NaN };
       };
       const replayPlugin = await replay(['-d', 'plugin', '-plugin', 'insn']);
