@@ -18,6 +18,7 @@ import { EvalError } from './expr';
 import { applyFilters } from './exceptions';
 import { readMemory, writeMemory } from './memory';
 import { Runtime, type RuntimeStop } from './runtime';
+import { NoSourceListings } from './nosource';
 import { SourceMapper } from './sources';
 import { modules, StackCache, stackTrace } from './stack';
 import { stepMode, type StepKind } from './stepping';
@@ -34,6 +35,8 @@ export class TbscopeSession extends LoggingDebugSession {
   private config?: LaunchConfig;
   private readonly sources = new SourceMapper();
   private readonly frames = new StackCache();
+  /** Listings of functions without line info, for their frames (nosource.ts). */
+  private readonly listings = new NoSourceListings();
   private readonly vars = new Variables();
   /** Conditions, logpoints and watch expressions see the top frame's registers and variables. */
   private readonly topEnv = (rt: Runtime) => { this.frames.invalidate(); return frameEnv(rt, this.frames.get(rt, 1), this.vars).env; };
@@ -178,6 +181,7 @@ export class TbscopeSession extends LoggingDebugSession {
 
   private onStopped(s: RuntimeStop): void {
     this.frames.invalidate();
+    this.listings.reset();
     this.vars.reset();
     this.announceModules();
     const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
@@ -285,7 +289,10 @@ export class TbscopeSession extends LoggingDebugSession {
   // ---- inspection --------------------------------------------------------------------------
 
   protected override stackTraceRequest(r: DebugProtocol.StackTraceResponse, a: DebugProtocol.StackTraceArguments): void {
-    this.handle(r, () => stackTrace(this.stopped(), this.frames, this.sources, a));
+    this.handle(r, () => stackTrace(this.stopped(), this.frames, this.sources, a, this.listings));
+  }
+  protected override sourceRequest(r: DebugProtocol.SourceResponse, a: DebugProtocol.SourceArguments): void {
+    this.handle(r, () => ({ content: this.listings.content(a.source?.sourceReference ?? a.sourceReference), mimeType: 'text/plain' }));
   }
   protected override scopesRequest(r: DebugProtocol.ScopesResponse, a: DebugProtocol.ScopesArguments): void {
     this.handle(r, () => { const rt = this.stopped(); return { scopes: this.vars.scopes(rt, this.frames.get(rt, a.frameId)) }; });
