@@ -9,15 +9,18 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DebugInfo } from '../emulator/debuginfo/index';
 import type { SymbolTable } from '../emulator/elf/symbols';
-import { createGuest, type Guest } from '../emulator/guest';
+import { createGuest, type Guest, type GuestOptions } from '../emulator/guest';
 import type { GuestProcess, ProcessEnd } from '../emulator/linux/process';
 import type { Machine } from '../emulator/machine';
 import { createNodeHost } from '../emulator/node/host';
+import { recordHost } from '../emulator/record';
+import type { HostServices } from '../emulator/host';
 import { loadPlugins, PluginManager } from '../emulator/plugins/index';
 import type { StopReason } from '../emulator/stop';
 import { resolveAsmProgram } from './asm-program';
 import { guestEnv, type LaunchConfig } from './config';
 import { describeStop, type ExceptionDetails } from './exceptions';
+import { History, type GuestParts } from './reverse';
 import { AdapterError } from './target';
 
 // A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
@@ -56,9 +59,11 @@ const DETERMINISTIC_SLICE = 1 << 20;
 const UPDATE_INTERVAL_MS = 250;
 
 export class Runtime extends EventEmitter {
-  readonly guest: Guest;
-  readonly machine: Machine;
-  readonly proc: GuestProcess;
+  /** The guest shown: the live one, or a replay of its past while time travelling (adapter/reverse.ts). */
+  machine: Machine;
+  proc: GuestProcess;
+  /** The recorded run, for going back in it (step back, reverse continue, goto). */
+  history?: History;
   readonly plugins: PluginManager;
   readonly debugInfo?: DebugInfo;
   state: 'stopped' | 'running' | 'exited' = 'stopped';
@@ -74,26 +79,47 @@ export class Runtime extends EventEmitter {
   private slice = 1 << 18;
   private pauseRequested = false;
   private pending?: PendingResume;
+  /** Machines whose ecall hooks carry the break on syscall. */
+  private readonly hooked = new WeakSet<Machine>();
   private lastUpdate = 0;
   private readonly tempBps = new Set<number>();
 
+  /** The live guest (emulator/guest.ts); `machine`/`proc` show a replay of its past while time travelling. */
+  readonly guest: Guest;
+
   private constructor(readonly config: LaunchConfig, guest: Guest, plugins: PluginManager) {
     super();
-    this.guest = guest; this.machine = guest.machine; this.proc = guest.proc; this.plugins = plugins;
-    const proc = this.proc;
+    const { machine, proc } = guest;
+    this.guest = guest; this.machine = machine; this.proc = proc; this.plugins = plugins;
     this.knownThreads.add(proc.kernel.current.tid);
     try {
       const di = new DebugInfo(proc.image.program.elf);
       if (di.hasDebugInfo || di.frames) this.debugInfo = di;
     } catch { /* no usable DWARF: addresses and ELF symbols only */ }
-    // Break-on-syscall: stop before the kernel sees the call; resuming runs it (see runPending()).
-    this.machine.ecallHooks.push((cpu) => {
+    this.hookSyscalls(machine);
+  }
+
+  /** Break-on-syscall: stop before the kernel sees the call; resuming runs it (see runPending()). */
+  private hookSyscalls(machine: Machine): void {
+    if (this.hooked.has(machine)) return;
+    this.hooked.add(machine);
+    machine.ecallHooks.push((cpu) => {
       const f = this.filters;
       if (!f.syscall) return undefined;
       const nr = cpu.getXSigned(17);
       return !f.syscallNumbers || f.syscallNumbers.has(nr) ? { kind: 'syscall', pc: cpu.pc, nr } : undefined;
     });
   }
+
+  /** Shows another guest (time travel swaps the live guest and a replay of its past). */
+  swapGuest(parts: GuestParts): void {
+    this.hookSyscalls(parts.machine);
+    this.machine = parts.machine;
+    this.proc = parts.proc;
+  }
+
+  /** The last stop left something to do on resume (a syscall, signal, ebreak or exit to carry out). */
+  get hasPendingAction(): boolean { return this.pending !== undefined; }
 
   /** Builds the guest process; throws LoadError/ElfError/PluginLoadError/HostError for bad configurations. */
   static async create(cfg: LaunchConfig, baseEnv: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
@@ -108,7 +134,7 @@ export class Runtime extends EventEmitter {
       if (rt && rt.listenerCount('output')) rt.emit('output', { category, text }); else early.push({ category, text });
     };
     const confine = cfg.confineFiles === true ? cfg.cwd : typeof cfg.confineFiles === 'string' ? path.resolve(cfg.cwd ?? '.', cfg.confineFiles) : undefined;
-    const host = createNodeHost({
+    const realHost = createNodeHost({
       deterministic: cfg.deterministic, cwd: cfg.cwd,
       confineRoot: confine, readRoots: [cfg.sysroot ?? '/usr/riscv64-linux-gnu', path.dirname(cfg.program)],
       stdout: (d) => emit('stdout', decoders.stdout.decode(d, { stream: true })),
@@ -116,10 +142,15 @@ export class Runtime extends EventEmitter {
       stdin: () => 0,
       log: (line) => emit('console', line.endsWith('\n') ? line : line + '\n'),
     });
-    const guest = createGuest({
-      program: cfg.program, argv: [cfg.program, ...(cfg.args ?? [])], env: guestEnv(cfg, baseEnv), host,
-      sysroot: cfg.sysroot, deterministic: cfg.deterministic, progName: 'tbscope',
-    });
+    // Every host call is recorded, so any point of the run can be reached again (adapter/reverse.ts).
+    const { host, log } = recordHost(realHost);
+    const env = guestEnv(cfg, baseEnv);
+    const options: Omit<GuestOptions, 'host'> = {
+      program: cfg.program, argv: [cfg.program, ...(cfg.args ?? [])], env, sysroot: cfg.sysroot, deterministic: cfg.deterministic, progName: 'tbscope',
+    };
+    // Replays of the past (reverse.ts) are guests built the same way, without plugins.
+    const build = (h: HostServices): GuestParts => { const g = createGuest({ ...options, host: h }); return { machine: g.machine, proc: g.proc }; };
+    const guest = createGuest({ ...options, host });
     const plugins = new PluginManager({
       out: (text) => emit('console', text),
       error: (line) => emit('important', line.endsWith('\n') ? line : line + '\n'),
@@ -130,6 +161,7 @@ export class Runtime extends EventEmitter {
     guest.attachPlugins(plugins);
     const rt = self.rt = new Runtime(cfg, guest, plugins);
     rt.early = early;
+    rt.history = new History(log, build);
     if (cfg.deterministic) rt.slice = DETERMINISTIC_SLICE;
     return rt;
   }
@@ -214,6 +246,7 @@ export class Runtime extends EventEmitter {
     if (this.state === 'exited') return;
     this.state = 'exited';
     this.clearTemps();
+    this.history?.backToPresent(this);
     // As when a process is killed: its stores into shared file mappings still reach the files.
     this.proc.kernel.sharedMaps.removeAll(this.machine.mem);
   }
@@ -230,14 +263,19 @@ export class Runtime extends EventEmitter {
       const stepping = mode.kind === 'stepInsn' || mode.kind === 'stepWhile';
       const t0 = performance.now(), i0 = this.machine.instret;
       let stop: StopReason;
+      const untilPresent = this.history?.untilPresent(this);
       if (stepping) {
         this.machine.singleStep = true;
         try { stop = this.proc.run(); } finally { this.machine.singleStep = false; }
+      } else if (untilPresent !== undefined) {
+        // In the past: run exactly up to the present, where the live guest takes over.
+        stop = this.proc.run({ maxInsns: Math.min(this.slice, untilPresent) });
       } else {
         // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does.
         stop = this.proc.run({ maxInsns: this.slice, atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.instret - i0);
       }
+      if (this.history?.untilPresent(this) === 0) this.history.backToPresent(this);
       this.announceThreads();
       const next = this.interpret(stop, mode);
       if (next === undefined) return;
@@ -377,6 +415,9 @@ export class Runtime extends EventEmitter {
     this.emit('stopped', s);
     this.emit('update', { running: false });
   }
+
+  /** A stop reached outside a run (time travel: the guest was replaced by its past). */
+  reportStop(s: RuntimeStop): void { this.stopWith(s); }
 
   /** Stop on entry / after launch (the session reports it). */
   stopOnEntry(): void { this.stopWith({ reason: 'entry' }); }

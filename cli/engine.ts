@@ -5,13 +5,14 @@
 import { ElfError } from '../emulator/elf/elf';
 import { HostError } from '../emulator/host';
 import { LoadError } from '../emulator/linux/loader';
+import { ReplayDivergence } from '../emulator/record';
 import { createGuest, type Guest } from '../emulator/guest';
-import { createNodeHost } from '../emulator/node/host';
 import { attachLogs } from './logs';
+import { guestIo } from './recording';
 import { CliError, type RunOptions } from './options';
 import { PluginExit } from '../emulator/plugins/index';
-import { loadCliPlugins } from './plugins';
 import { codeSpan } from '../emulator/plugins/machine-binding';
+import { loadCliPlugins } from './plugins';
 import { qemuSymbolLookup } from './qemu-symbols';
 
 export interface GuestConfig {
@@ -35,20 +36,21 @@ export interface GuestRun {
 /** Load errors are the user's business: one line, no stack. */
 function asCliError(e: unknown): unknown {
   if (e instanceof ElfError || e instanceof LoadError) return new CliError(e.message);
-  if (e instanceof HostError) return new CliError(e.message);
+  if (e instanceof HostError || e instanceof ReplayDivergence) return new CliError(e.message);
   return e;
 }
 
 export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
   const o = cfg.options;
   const toLine = (line: string) => cfg.log(line.endsWith('\n') ? line : line + '\n');
-  const host = createNodeHost({ deterministic: o.deterministic, log: toLine });
+  const io = guestIo(o, cfg.argv, cfg.envp, toLine);
+  const { host, run } = io;
   let guest: Guest;
   try {
     guest = createGuest({
-      program: o.program, argv: cfg.argv, env: cfg.envp, host, sysroot: o.ldPrefix,
+      program: run.program, argv: run.argv, env: run.envp, host, sysroot: run.sysroot,
       machine: { oneInsnPerTb: o.oneInsnPerTb, hotCode: o.hotCode },
-      deterministic: o.deterministic, strace: o.log.has('strace'), unimp: o.log.has('unimp'),
+      deterministic: run.deterministic, strace: o.log.has('strace'), unimp: o.log.has('unimp'),
     });
   } catch (e) {
     throw asCliError(e);
@@ -74,11 +76,13 @@ export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
     status = end.status;
   } catch (e) {
     // A plugin ended the emulation (QEMU plugins call exit(), e.g. stoptrigger).
-    if (!(e instanceof PluginExit)) throw e;
+    if (!(e instanceof PluginExit)) throw asCliError(e);
     status = e.code & 0xff;
   }
   // QEMU runs the plugins' vcpu_exit and atexit callbacks however the guest ended (their reports).
   guest.finish();
   const { tbsTranslated, regionsBuilt, tbsPromoted } = machine.stats;
-  return { status, tbsTranslated, guestInsns: machine.instret, regionsBuilt, tbsPromoted };
+  const guestInsns = machine.instret;
+  io.finish({ status, insns: guestInsns });
+  return { status, tbsTranslated, guestInsns, regionsBuilt, tbsPromoted };
 }
