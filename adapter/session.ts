@@ -242,7 +242,7 @@ export class TbscopeSession extends LoggingDebugSession {
     this.handle(r, () => stepBack(this.stopped(), a.granularity));
   }
   protected override reverseContinueRequest(r: DebugProtocol.ReverseContinueResponse): void {
-    this.handle(r, () => reverseContinue(this.stopped()));
+    this.handle(r, () => reverseContinue(this.stopped(), this.watches.writeRanges()));
   }
 
   // ---- breakpoints -------------------------------------------------------------------------
