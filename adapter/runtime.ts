@@ -11,7 +11,7 @@ import { DebugInfo } from '../emulator/debuginfo/index';
 import type { SymbolTable } from '../emulator/elf/symbols';
 import { createProcess, type GuestProcess, type ProcessEnd } from '../emulator/linux/process';
 import { Machine } from '../emulator/machine';
-import { createNodeHost } from '../emulator/node/host';
+import { createNodeHost, hostFileWriter } from '../emulator/node/host';
 import { attachToMachine, imageExtras, loadPlugins, PluginManager } from '../emulator/plugins/index';
 import type { StopReason } from '../emulator/stop';
 import { resolveAsmProgram } from './asm-program';
@@ -123,6 +123,7 @@ export class Runtime extends EventEmitter {
     const plugins = new PluginManager({
       out: (text) => emit('console', text),
       error: (line) => emit('important', line.endsWith('\n') ? line : line + '\n'),
+      writeFile: hostFileWriter(cfg.cwd ?? path.dirname(cfg.program)),
     });
     // Hot pages are shown by default: with no plugins configured, hotpages is loaded.
     const specs = cfg.plugins ?? ['hotpages'];
