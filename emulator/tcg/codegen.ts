@@ -6,7 +6,9 @@
 // Empty instrumentation produces exactly the code of no instrumentation.
 
 import type { Insn } from '../isa/insn';
-import { ISA, type Mnemonic } from '../isa/table';
+import { D } from '../isa/d';
+import { F } from '../isa/f';
+import { MNEMONICS, type Mnemonic } from '../isa/table';
 import { R as ARITH_RET, ARITH } from './arith';
 import { Ctx, num } from './ctx';
 import { INT_GEN, type Gen } from './gen-int';
@@ -15,13 +17,19 @@ import { fpGen, SYS_GEN, type FpHelperFn } from './gen-sys';
 import { CbFlags, CondOp, type ExecCallback, type InlineOp, type TbInstrumentation } from './instrument';
 import { TbFlags, TbStatus, type TbFunction, type TbTrap } from './tb';
 
+/** F/D instructions that have no generator of their own are computed by their FPU helper (fpGen). */
+type FpMnemonic = keyof typeof F | keyof typeof D;
+/**
+ * Every other instruction has a generator of its own: leaving one out is a type error here
+ * (instead of a SIGILL when a guest first runs it).
+ */
+const OWN_GEN = { ...INT_GEN, ...MEM_GEN, ...SYS_GEN } satisfies Record<Exclude<Mnemonic, FpMnemonic>, Gen>;
+
 /** Generator per mnemonic: integer, memory and system ones by name, every other F/D one through its FPU helper. */
 const GEN: Record<Mnemonic, Gen> = (() => {
-  const own: Record<string, Gen> = { ...INT_GEN, ...MEM_GEN, ...SYS_GEN };
+  const own: Partial<Record<Mnemonic, Gen>> = OWN_GEN;
   const out = {} as Record<Mnemonic, Gen>;
-  for (const m of Object.keys(ISA) as Mnemonic[]) {
-    out[m] = own[m] ?? (ISA[m].flags.fp ? fpGen(m) : (c: Ctx) => c.emit(c.exitHere(TbStatus.ILLEGAL)));
-  }
+  for (const m of MNEMONICS) out[m] = own[m] ?? fpGen(m);
   return out;
 })();
 

@@ -4,6 +4,7 @@
 // of the low words, compares are done on (hi signed or unsigned, lo unsigned).
 
 import type { Insn } from '../isa/insn';
+import type { Mnemonic } from '../isa/table';
 import { Ctx, hi32, lo32, num, toNum } from './ctx';
 
 export type Gen = (c: Ctx, i: Insn) => void;
@@ -83,7 +84,7 @@ function branch(cond: (a: [string, string], b: [string, string]) => string): Gen
 const eq64 = (a: [string, string], b: [string, string]): string =>
   (b[0] === '0' && b[1] === '0' ? `((${a[0]} | ${a[1]}) === 0)` : `(((${a[0]} ^ ${b[0]}) | (${a[1]} ^ ${b[1]})) === 0)`);
 
-export const INT_GEN: Record<string, Gen> = {
+export const INT_GEN = {
   lui: (c, i) => c.set32(i.rd, String(i.imm | 0)),
   auipc: (c, i) => { const v = i.pc + i.imm; c.set(i.rd, lo32(v), hi32(v)); },
   jal: (c, i) => {
@@ -164,4 +165,4 @@ export const INT_GEN: Record<string, Gen> = {
     const a = c.r(i.rs1)[0], b = c.r(i.rs2)[0];
     c.set32(i.rd, `(${b} === 0 ? ${a} : ((${a} >>> 0) % (${b} >>> 0)) | 0)`);
   },
-};
+} satisfies Partial<Record<Mnemonic, Gen>>;

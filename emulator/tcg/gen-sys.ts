@@ -91,7 +91,7 @@ export function fpGen(name: string): Gen {
   };
 }
 
-export const SYS_GEN: Record<string, Gen> = {
+export const SYS_GEN = {
   // The run loop performs the system call; the ecall counts as retired when it is made.
   ecall: (c) => c.emit(c.exit(TbStatus.ECALL, num(c.insn.pc), c.k + 1)),
   ebreak: (c) => c.emit(c.exitHere(TbStatus.EBREAK)),
@@ -102,4 +102,4 @@ export const SYS_GEN: Record<string, Gen> = {
   'fence.i': () => undefined,
   csrrw: csrOp('w', false), csrrs: csrOp('s', false), csrrc: csrOp('c', false),
   csrrwi: csrOp('w', true), csrrsi: csrOp('s', true), csrrci: csrOp('c', true),
-};
+} satisfies Partial<Record<Mnemonic, Gen>>;

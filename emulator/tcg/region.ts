@@ -18,8 +18,14 @@ import { TbStatus, type TbFunction, type TranslationBlock } from './tb';
 /**
  * Size bounds keep region functions well under V8's optimisable bytecode size (a 393-instruction
  * region, ~80 KB of source, stayed unoptimised here and ran 10x slower) and entries cheap.
+ * At most 16 TBs (it was 32): real programs' regions meet paths their first optimised code has
+ * no type feedback for, and every such deoptimisation recompiles the whole region on V8's one
+ * compiler thread (0.4-1 s for minigzip's 32-TB, 49 KB region, five times over, while it ran in
+ * baseline code). CPU time with 16 (and REGION_WARM_SHIFT 3 instead of 5), best of 2 on a loaded
+ * machine: SQLite 26.9 -> 19.3 s, Lua goto.lua 8.7 -> 6.5 s, minigzip 5.1 -> ~3 s, the kernels
+ * matrix-sort and crc-sieve not slower (docs/performance.md, real programs).
  */
-export const REGION_MAX_TBS = 32;
+export const REGION_MAX_TBS = 16;
 export const REGION_MAX_INSNS = 256;
 /**
  * Bound on the members' own TB sources added up (a proxy for the region's bytecode): regions
@@ -59,11 +65,12 @@ export function successors(tb: TranslationBlock): number[] {
 }
 
 /**
- * Successors that ran less than 1/32 as often as the TB a region is built for stay out of it: a
+ * Successors that ran less than 1/8 as often as the TB a region is built for stay out of it (1/32
+ * before regions were bounded at 16 TBs: see REGION_MAX_TBS): a
  * return's observed targets include startup code run once, and such TBs took up to two thirds of
  * a region's size (bench/bin/matrix-sort with hotpages), leaving no room for its hot code.
  */
-export const REGION_WARM_SHIFT = 5;
+export const REGION_WARM_SHIFT = 3;
 
 /**
  * A region's members: `hot` and the TBs reachable from it through successors(), hottest first

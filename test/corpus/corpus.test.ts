@@ -7,7 +7,7 @@
 //   through the CLI the way the corpus README says to run them: stdout (less the lines the
 //   corpus drops) and exit status equal to qemu-riscv64's, and the guest instruction count
 //   (--stats) equal to the reference QEMU plugin's (../shared/qemu-oracle) where the program
-//   does not read the clock. TBSCOPE_CORPUS_ALL=1 runs every program case.
+//   does not read the clock or random bytes. TBSCOPE_CORPUS_ALL=1 runs every program case.
 // Skips with the reason when the corpus or qemu-riscv64 is missing.
 
 import { strict as assert } from 'node:assert';
@@ -27,8 +27,10 @@ import { cliBundle, concurrently, findTool, QEMU, REPO_ROOT, skipBecause } from 
  * count must equal QEMU's — CoreMark reads the clock, and Lua's counts differ today because our
  * initial stack is laid out differently from qemu-riscv64's (its strings hash addresses; issue 14).
  */
-const SUITE: Record<string, 'equal' | 'reads the clock' | 'stack layout (issue 14)'> = {
-  sqlite: 'equal',
+const SUITE: Record<string, 'equal' | 'reads the clock' | 'stack layout (issue 14)' | 'varies between qemu runs'> = {
+  // SQLite seeds its PRNG from /dev/urandom and the clock: qemu-riscv64's own counts of this case
+  // differ by a few instructions from run to run (302693072 to 302693092 in three runs).
+  sqlite: 'varies between qemu runs',
   'minigzip-compress': 'equal',
   coremark: 'reads the clock',
   'lua-testes-bitwise': 'stack layout (issue 14)',

@@ -31,7 +31,7 @@ class Graph {
 }
 
 describe('region members', () => {
-  it('leaves out successors run less than 1/32 as often as the hot TB', () => {
+  it('leaves out successors run less than 1/2^REGION_WARM_SHIFT as often as the hot TB', () => {
     const g = new Graph();
     const hot = g.add(0x1000, 512, 'beq', 0x100);               // taken 0x1100, fall-through 0x1004
     const warmEnough = 512 >> REGION_WARM_SHIFT;
@@ -46,7 +46,7 @@ describe('region members', () => {
     // the region and leave the chain out.
     const g = new Graph();
     const hot = g.add(0x1000, 500, 'jalr');
-    const lukewarm = Array.from({ length: REGION_MAX_TBS - 1 }, (_, i) => g.jump(0x2000 + 4 * i, 20, 0x1000).pc);
+    const lukewarm = Array.from({ length: REGION_MAX_TBS - 1 }, (_, i) => g.jump(0x2000 + 4 * i, 100, 0x1000).pc);
     const chain = Array.from({ length: 8 }, (_, i) => 0x3000 + 4 * i);
     chain.forEach((pc, i) => g.jump(pc, 490, chain[i + 1] ?? 0x1000));
     hot.jalrTargets.push(...lukewarm, chain[0]);
