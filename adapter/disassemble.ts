@@ -15,7 +15,7 @@ import { libraryAt, librarySymbol } from './libraries';
 interface Decoded { addr: number; size: number; raw?: number }
 
 /** The instruction at addr: its size and encoding, or an unreadable 2-byte slot. */
-function decodeAt(rt: Runtime, addr: number): Decoded {
+export function decodeAt(rt: Runtime, addr: number): Decoded {
   const lo = readBytes(rt, addr, 2);
   if (!lo) return { addr, size: 2 };
   const p = lo[0] | (lo[1] << 8);

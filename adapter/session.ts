@@ -9,6 +9,7 @@ import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
 import { ConfigError, validateConfig, type LaunchConfig } from './config';
 import { CUSTOM_HANDLERS, isCustomRequest } from './custom';
+import { reverseContinue, stepBack } from './reverse';
 import { disassemble } from './disassemble';
 import { evaluate, frameEnv } from './evaluate';
 import { FrameReader, messageProblem } from './framing';
@@ -17,6 +18,7 @@ import { EvalError } from './expr';
 import { applyFilters } from './exceptions';
 import { readMemory, writeMemory } from './memory';
 import { Runtime, type RuntimeStop } from './runtime';
+import { NoSourceListings } from './nosource';
 import { SourceMapper } from './sources';
 import { modules, StackCache, stackTrace } from './stack';
 import { stepMode, type StepKind } from './stepping';
@@ -33,6 +35,8 @@ export class TbscopeSession extends LoggingDebugSession {
   private config?: LaunchConfig;
   private readonly sources = new SourceMapper();
   private readonly frames = new StackCache();
+  /** Listings of functions without line info, for their frames (nosource.ts). */
+  private readonly listings = new NoSourceListings();
   private readonly vars = new Variables();
   /** Conditions, logpoints and watch expressions see the top frame's registers and variables. */
   private readonly topEnv = (rt: Runtime) => { this.frames.invalidate(); return frameEnv(rt, this.frames.get(rt, 1), this.vars).env; };
@@ -177,6 +181,7 @@ export class TbscopeSession extends LoggingDebugSession {
 
   private onStopped(s: RuntimeStop): void {
     this.frames.invalidate();
+    this.listings.reset();
     this.vars.reset();
     this.announceModules();
     const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
@@ -231,6 +236,12 @@ export class TbscopeSession extends LoggingDebugSession {
   protected override nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, 'over', a.granularity); }
   protected override stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, 'in', a.granularity); }
   protected override stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, 'out', a.granularity); }
+  protected override stepBackRequest(r: DebugProtocol.StepBackResponse, a: DebugProtocol.StepBackArguments): void {
+    this.handle(r, () => stepBack(this.stopped(), a.granularity));
+  }
+  protected override reverseContinueRequest(r: DebugProtocol.ReverseContinueResponse): void {
+    this.handle(r, () => reverseContinue(this.stopped()));
+  }
 
   // ---- breakpoints -------------------------------------------------------------------------
 
@@ -278,7 +289,10 @@ export class TbscopeSession extends LoggingDebugSession {
   // ---- inspection --------------------------------------------------------------------------
 
   protected override stackTraceRequest(r: DebugProtocol.StackTraceResponse, a: DebugProtocol.StackTraceArguments): void {
-    this.handle(r, () => stackTrace(this.stopped(), this.frames, this.sources, a));
+    this.handle(r, () => stackTrace(this.stopped(), this.frames, this.sources, a, this.listings));
+  }
+  protected override sourceRequest(r: DebugProtocol.SourceResponse, a: DebugProtocol.SourceArguments): void {
+    this.handle(r, () => ({ content: this.listings.content(a.source?.sourceReference ?? a.sourceReference), mimeType: 'text/plain' }));
   }
   protected override scopesRequest(r: DebugProtocol.ScopesResponse, a: DebugProtocol.ScopesArguments): void {
     this.handle(r, () => { const rt = this.stopped(); return { scopes: this.vars.scopes(rt, this.frames.get(rt, a.frameId)) }; });

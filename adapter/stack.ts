@@ -13,6 +13,7 @@ import type { Runtime } from './runtime';
 import type { SourceMapper } from './sources';
 import { AdapterError, hex, readBytes, topRegs } from './target';
 import { libraries, libraryAt, librarySymbol } from './libraries';
+import type { NoSourceListings } from './nosource';
 
 export interface Frame {
   id: number;
@@ -85,7 +86,7 @@ export function functionName(rt: Runtime, pc: number, isTop = true): string {
   return offset === 0 ? hit.symbol.name : `${hit.symbol.name}+0x${offset.toString(16)}`;
 }
 
-export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper, args: DebugProtocol.StackTraceArguments): DebugProtocol.StackTraceResponse['body'] {
+export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper, args: DebugProtocol.StackTraceArguments, listings?: NoSourceListings): DebugProtocol.StackTraceResponse['body'] {
   const frames = cache.all(rt);
   const start = args.startFrame ?? 0;
   const count = args.levels ? args.levels : frames.length;
@@ -94,9 +95,12 @@ export function stackTrace(rt: Runtime, cache: StackCache, sources: SourceMapper
   // a program with line info, where they are start-up or library code between the user's frames.
   const subtle = rt.debugInfo?.hasDebugInfo === true;
   const stackFrames = frames.slice(start, start + count).map((f): DebugProtocol.StackFrame => {
+    const name = functionName(rt, f.pc, f.isTop);
     const loc = frameLocation(rt, sources, f.pc, f.isTop);
+    // Without line info: a listing of the function (nosource.ts), so VS Code can focus the frame.
+    const shown = loc.source || !listings ? loc : listings.frameSource(rt, f.pc, name);
     return {
-      id: f.id, name: functionName(rt, f.pc, f.isTop), ...loc,
+      id: f.id, name, ...shown,
       instructionPointerReference: hex(f.pc),
       moduleId: moduleIdOf(rt, f.pc),
       presentationHint: loc.source || f.isTop || !subtle ? 'normal' : 'subtle',

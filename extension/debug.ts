@@ -68,30 +68,45 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
 }
 
 /**
- * A stop whose top frame has no source (a program without -g, _start, a library) shows nothing
- * in VS Code: open the Disassembly view there, as CodeLLDB does. The stackTrace answer that
- * starts at frame 0 tells.
+ * A frame without line info (a program without -g, _start, a library) has only a listing for a
+ * source (adapter/nosource.ts): when VS Code focuses such a frame, open the Disassembly view at
+ * it, as CodeLLDB does. The stackTrace answers tell which frames those are; the focus change
+ * comes after VS Code opened the listing, so the Disassembly view ends up in front.
  */
-const showDisassemblyWithoutSource: vscode.DebugAdapterTrackerFactory = {
-  createDebugAdapterTracker: () => {
-    const fromTop = new Set<number>();
+class DisassemblyWithoutSource implements vscode.DebugAdapterTrackerFactory, vscode.Disposable {
+  private readonly noSource = new Map<string, Set<number>>();
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor() {
+    this.subs.push(vscode.debug.onDidChangeActiveStackItem((item) => {
+      if (item instanceof vscode.DebugStackFrame && this.noSource.get(item.session.id)?.has(item.frameId)) {
+        setTimeout(() => void vscode.commands.executeCommand('debug.action.openDisassemblyView'), 100);
+      }
+    }));
+  }
+
+  createDebugAdapterTracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
     return {
-      onWillReceiveMessage: (m: { type?: string; command?: string; seq?: number; arguments?: { startFrame?: number } }) => {
-        if (m.type === 'request' && m.command === 'stackTrace' && !m.arguments?.startFrame && m.seq !== undefined) fromTop.add(m.seq);
+      onDidSendMessage: (m: { type?: string; event?: string; command?: string; body?: { stackFrames?: { id: number; source?: { path?: string }; instructionPointerReference?: string }[] } }) => {
+        if (m.type === 'event' && m.event === 'stopped') this.noSource.set(session.id, new Set());
+        if (m.type !== 'response' || m.command !== 'stackTrace') return;
+        const set = this.noSource.get(session.id) ?? new Set<number>();
+        for (const f of m.body?.stackFrames ?? []) if (!f.source?.path && f.instructionPointerReference) set.add(f.id);
+        this.noSource.set(session.id, set);
       },
-      onDidSendMessage: (m: { type?: string; command?: string; request_seq?: number; success?: boolean; body?: { stackFrames?: { source?: unknown; instructionPointerReference?: string }[] } }) => {
-        if (m.type !== 'response' || m.command !== 'stackTrace' || m.request_seq === undefined || !fromTop.delete(m.request_seq)) return;
-        const top = m.body?.stackFrames?.[0];
-        if (m.success && top && !top.source && top.instructionPointerReference) void vscode.commands.executeCommand('debug.action.openDisassemblyView');
-      },
+      onExit: () => this.noSource.delete(session.id),
     };
-  },
-};
+  }
+
+  dispose(): void { for (const d of this.subs) d.dispose(); }
+}
 
 export function registerDebugging(ctx: vscode.ExtensionContext): void {
   const provider = new ConfigProvider();
+  const disassembly = new DisassemblyWithoutSource();
   ctx.subscriptions.push(
-    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, showDisassemblyWithoutSource),
+    disassembly,
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, disassembly),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(ctx)),
     // Initial trigger: provideDebugConfigurations fills a new launch.json; resolve runs for every launch.
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),

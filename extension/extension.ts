@@ -19,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const feed = new SessionFeed();
   registerDebugging(context);
   const hotPages = new HotPagesView(feed);
-  const memory = new MemoryDocuments(() => feed.session, feed.onDidStop);
+  const memory = new MemoryDocuments(() => feed.session, feed.onDidStop, () => feed.data.instructions);
   context.subscriptions.push(
     feed,
     hotPages,

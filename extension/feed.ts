@@ -14,8 +14,13 @@ import {
 
 export const DEBUG_TYPE = 'tbscope';
 const MIN_INTERVAL_MS = 250;
-/** After a stop, VS Code asks for threads, the stack, scopes and variables: let those go first. */
-const AFTER_STOP_MS = 60;
+/**
+ * After a stop, VS Code asks for threads, the stack, scopes and variables, and the user waits
+ * for those: the views are fetched once the first variables answer has gone out (or after
+ * STOP_WAIT_MS), plus AFTER_STOP_MS for the editor to draw them.
+ */
+const AFTER_STOP_MS = 150;
+const STOP_WAIT_MS = 400;
 /** Events the Callback Trace keeps (the adapter's default answer). */
 export const TRACE_KEEP = 256;
 
@@ -36,6 +41,8 @@ export interface FeedData {
   state: GuestState;
   /** When ended: the exit status. */
   exitCode?: number;
+  /** Guest instructions retired at the last update. */
+  instructions?: number;
 }
 
 const empty = (): FeedData => ({ hotPages: [], regions: [], tbs: new Map(), trace: [], plugins: [], builtins: [], state: 'none' });
@@ -69,8 +76,10 @@ export class SessionFeed implements vscode.Disposable {
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
         if (e.session !== this.session || e.event !== EVENTS.update) return;
         const u = e.body as UpdateEvent;
+        this.data.instructions = u.instructions;
         if (u.ended) { this.data.exitCode = u.exitCode; this.setState('ended'); }
-        this.invalidate(u.running ? 0 : AFTER_STOP_MS);
+        // A stop's update comes with its 'stopped' event, which schedules the fetch itself.
+        if (u.running || u.ended) this.invalidate(0);
       }),
       // Stops and continues are DAP events VS Code consumes itself; a tracker sees them too.
       vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
@@ -78,9 +87,11 @@ export class SessionFeed implements vscode.Disposable {
           onWillReceiveMessage: (m: { type?: string; command?: string }) => {
             if (s === this.session && m.type === 'request' && RESUMING.has(m.command ?? '')) this.setState('running');
           },
-          onDidSendMessage: (m: { type?: string; event?: string }) => {
-            if (s !== this.session || m.type !== 'event') return;
-            if (m.event === 'stopped') { this.setState('stopped'); this.stopEmitter.fire(); this.invalidate(AFTER_STOP_MS); }
+          onDidSendMessage: (m: { type?: string; event?: string; command?: string }) => {
+            if (s !== this.session) return;
+            if (m.type === 'response' && m.command === 'variables' && this.afterStop) { this.afterStop(); return; }
+            if (m.type !== 'event') return;
+            if (m.event === 'stopped') { this.setState('stopped'); this.stopEmitter.fire(); this.refreshAfterStop(); }
             else if (m.event === 'continued') this.setState('running');
           },
         }),
@@ -89,12 +100,23 @@ export class SessionFeed implements vscode.Disposable {
     this.follow(vscode.debug.activeDebugSession);
   }
 
+  /** Called by the first variables answer after a stop. */
+  private afterStop: (() => void) | undefined;
+
+  /** Marks everything stale now and fetches once VS Code's own stop requests are answered. */
+  private refreshAfterStop(): void {
+    for (const t of ['tbs', 'hotPages', 'trace', 'plugins'] as const) this.stale.add(t);
+    const go = () => { clearTimeout(timer); this.afterStop = undefined; this.schedule(AFTER_STOP_MS); };
+    const timer = setTimeout(go, STOP_WAIT_MS);
+    this.afterStop = go;
+  }
+
   private setState(s: GuestState): void {
-    if (this.data.state === 'ended' && s !== 'ended') return;
-    if (this.data.state === s) return;
+    const was = this.data.state;
+    if (was === s || (was === 'ended' && s !== 'ended')) return;
     this.data.state = s;
-    void vscode.commands.executeCommand('setContext', 'tbscope.guestState', s);
-    this.stateEmitter.fire(s);
+    // Views only show whether the guest has ended: steps (running ↔ stopped) cost them nothing.
+    if (s === 'ended' || was === 'none') this.stateEmitter.fire(s);
   }
 
   /**

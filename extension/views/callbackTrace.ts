@@ -9,6 +9,9 @@ import { tbContaining } from '../model/tbs';
 import { filterTrace, traceFacets, traceLabel, type TraceFilter } from '../model/trace';
 import { hexAddr, type TraceEvent } from '../protocol';
 
+/** Rows shown at most (newest first): the tree is sent to the editor at every stop. */
+const TRACE_ROWS_MAX = 100;
+
 export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -41,9 +44,10 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
 
   getChildren(e?: TraceEvent): TraceEvent[] {
     if (e) return [];
-    const rows = filterTrace(this.feed.data.trace, this.filter);
+    const matched = filterTrace(this.feed.data.trace, this.filter);
+    const rows = matched.slice(0, TRACE_ROWS_MAX);
     const ended = this.feed.data.state === 'ended' ? ' · ended' : '';
-    this.tree.description = this.feed.data.trace.length ? `${rows.length} of ${this.feed.data.trace.length}${ended}` : undefined;
+    this.tree.description = this.feed.data.trace.length ? `${matched.length} of ${this.feed.data.trace.length}${ended}` : undefined;
     return rows;
   }
 
@@ -75,15 +79,18 @@ export class CallbackTraceView implements vscode.TreeDataProvider<TraceEvent>, v
     const s = this.feed.session;
     if (!s) return;
     try {
-      const r = await s.customRequest('disassemble', { memoryReference: hexAddr(e.pc), instructionCount: 1, resolveSymbols: true });
+      const r = await s.customRequest('disassemble', { memoryReference: hexAddr(e.pc), instructionCount: 1, resolveSymbols: true }) as
+        { instructions?: { location?: { path?: string | vscode.Uri }; line?: number }[] } | undefined;
       const ins = r?.instructions?.[0];
-      const path: string | undefined = ins?.location?.path;
-      if (path && ins.line) {
+      // VS Code hands a standard response's source paths to extensions as URIs (text or parts).
+      const p = ins?.location?.path;
+      const uri = typeof p !== 'string' ? (p ? vscode.Uri.from(p) : undefined) : /^[a-z][\w+.-]*:/i.test(p) ? vscode.Uri.parse(p) : vscode.Uri.file(p);
+      if (uri && ins?.line) {
         const line = Math.max(0, ins.line - 1);
-        await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(line, 0, line, 0), preview: true, preserveFocus: true });
+        await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0), preview: true, preserveFocus: true });
         return;
       }
-    } catch { /* fall through to the TB */ }
+    } catch (err) { console.log(`tbscope: reveal ${hexAddr(e.pc)}: ${(err as Error).message}`); }
     await this.openTb(e);
   }
 

@@ -16,7 +16,8 @@ export class MemoryDocuments implements vscode.TextDocumentContentProvider, vsco
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly session: () => vscode.DebugSession | undefined, onStop: vscode.Event<unknown>) {
+  constructor(private readonly session: () => vscode.DebugSession | undefined, onStop: vscode.Event<unknown>,
+    private readonly instructions: () => number | undefined) {
     this.subs.push(onStop(() => {
       for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === MEM_SCHEME && !d.isClosed) this.changed.fire(d.uri);
     }));
@@ -33,7 +34,8 @@ export class MemoryDocuments implements vscode.TextDocumentContentProvider, vsco
       const r = await s.customRequest('readMemory', { memoryReference: hexAddr(addr), offset: 0, count }) as { data?: string; unreadableBytes?: number } | undefined;
       const data = Buffer.from(String(r?.data ?? ''), 'base64');
       const unread = r?.unreadableBytes ? `\n// ${r.unreadableBytes} bytes unreadable\n` : '';
-      return `// guest memory ${hexAddr(addr)} .. ${hexAddr(addr + count)}\n` + hexDump(addr, data) + unread;
+      const n = this.instructions();
+      return `// guest memory ${hexAddr(addr)} .. ${hexAddr(addr + count)}${n === undefined ? '' : `, read at instruction ${n}`}\n` + hexDump(addr, data) + unread;
     } catch (e) {
       return `// readMemory failed: ${(e as Error).message}\n`;
     }
@@ -52,5 +54,6 @@ export async function openMemory(session: vscode.DebugSession | undefined, addr:
   }
   const uri = vscode.Uri.from({ scheme: MEM_SCHEME, path: `/${hexAddr(addr)}.hex`, query: `addr=${addr}&count=${count}` });
   const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), MEM_LANGUAGE);
-  await vscode.window.showTextDocument(doc, { preview: true });
+  // Beside the source, so that the next stop's source line does not replace it.
+  await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
 }

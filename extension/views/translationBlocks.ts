@@ -16,7 +16,11 @@ import { call, hexAddr, REQUESTS, toTbDetail, type TbCallback, type TbDetail, ty
 
 export const TB_SCHEME = 'tbscope-tb';
 
+/** Rows at the top level at most: a tree of hundreds costs every stop; the filter finds the rest. */
+export const TB_ROWS_MAX = 100;
+
 type Node =
+  | { t: 'more'; hidden: number }
   | { t: 'group'; g: TbGroup }
   | { t: 'tb'; tb: TbSummary }
   | { t: 'insn'; tb: TbSummary; insn: TbInsn }
@@ -92,7 +96,12 @@ export class TranslationBlocksView implements vscode.TreeDataProvider<Node>, vsc
   }
 
   async getChildren(n?: Node): Promise<Node[]> {
-    if (!n) return tbGroups(this.feed.data.tbs.values(), this.sort, this.filter).map((g) => ({ t: 'group', g }));
+    if (!n) {
+      const groups = tbGroups(this.feed.data.tbs.values(), this.sort, this.filter);
+      const rows: Node[] = groups.slice(0, TB_ROWS_MAX).map((g) => ({ t: 'group', g }));
+      if (groups.length > TB_ROWS_MAX) rows.push({ t: 'more', hidden: groups.length - TB_ROWS_MAX });
+      return rows;
+    }
     if (n.t === 'group') {
       if (n.g.flavours.length > 1) return n.g.flavours.map((tb) => ({ t: 'tb', tb }));
       return this.insnNodes(n.g.flavours[0]);
@@ -112,6 +121,11 @@ export class TranslationBlocksView implements vscode.TreeDataProvider<Node>, vsc
 
   getTreeItem(n: Node): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
+    if (n.t === 'more') {
+      const item = new vscode.TreeItem(`${n.hidden} more pcs…`, C.None);
+      Object.assign(item, { id: 'more', description: 'sort or filter to see them', command: { command: 'tbscope.tb.filter', title: 'Filter' }, iconPath: new vscode.ThemeIcon('filter') });
+      return item;
+    }
     if (n.t === 'group') {
       const { label, description, tooltip } = groupLabel(n.g);
       const item = new vscode.TreeItem(label, C.Collapsed);

@@ -95,17 +95,26 @@ describe('adapter: what the editor views need', function () {
     assert.equal(st.body.stackFrames.length, st.body.totalFrames);
   });
 
-  it('a program without -g: stopOnEntry at _start shows a focusable top frame with registers', async () => {
+  it('a program without -g: stopOnEntry at _start shows a focusable top frame with registers', async function () {
     const stopped = s.dc.waitForEvent('stopped');
     await launch(s, { program: example('segv'), stopOnEntry: true });
     assert.equal((await stopped).body.reason, 'entry');
     const st = await s.dc.stackTraceRequest({ threadId: 1 });
     const top = st.body.stackFrames[0];
     assert.equal(top.name, '_start');
-    assert.equal(top.source, undefined);
     assert.equal(top.presentationHint, 'normal');
     assert.ok(top.instructionPointerReference);
     assert.equal(Number((await registers(s, top.id)).get('pc')), Number(top.instructionPointerReference));
+    // No line info: the frame's source is a listing of _start (a sourceReference, no path), so
+    // VS Code can focus it; its line is the pc's instruction, as objdump prints it.
+    assert.equal(top.source?.path, undefined);
+    assert.ok(top.source!.sourceReference! > 0);
+    const { content } = (await s.dc.customRequest('source', { source: top.source, sourceReference: top.source!.sourceReference })).body as { content: string };
+    const line = content.split('\n')[top.line - 1];
+    assert.match(line, new RegExp(`^\\s*${Number(top.instructionPointerReference).toString(16)}:\\t`));
+    const objdump = run(requireTool(this, OBJDUMP), ['-d', '--no-show-raw-insn', example('segv')]).stdout;
+    const want = new RegExp(`^\\s*${Number(top.instructionPointerReference).toString(16)}:\\t(.*)$`, 'm').exec(objdump)![1].replace(/\s+#.*$/, '').replace(/\s+/, ' ');
+    assert.equal(line.split('\t')[2].replace(/\s+#.*$/, ''), want);
   });
 
   it('the crash names the signal, the fault address and the instruction; frames of a program without -g are not hidden', async function () {
