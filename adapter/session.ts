@@ -9,6 +9,7 @@ import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
 import { ConfigError, validateConfig, type LaunchConfig } from './config';
 import { CUSTOM_HANDLERS, isCustomRequest } from './custom';
+import { reverseContinue, stepBack } from './reverse';
 import { disassemble } from './disassemble';
 import { evaluate, frameEnv } from './evaluate';
 import { FrameReader, messageProblem } from './framing';
@@ -187,6 +188,8 @@ export class TbscopeSession extends LoggingDebugSession {
     e.body.description = s.description;
     e.body.allThreadsStopped = true;
     if (s.hitBreakpointIds?.length) e.body.hitBreakpointIds = s.hitBreakpointIds;
+    // A signal is easy to miss as a badge in the Call Stack: it is said in the Debug Console too.
+    if (s.reason === 'exception' && s.text?.startsWith('SIG')) this.sendEvent(new OutputEvent(`tbscope: ${s.description}\n`, 'important'));
     this.sendEvent(e);
   }
 
@@ -235,6 +238,12 @@ export class TbscopeSession extends LoggingDebugSession {
   protected override nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, 'over', a.granularity); }
   protected override stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, 'in', a.granularity); }
   protected override stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, 'out', a.granularity); }
+  protected override stepBackRequest(r: DebugProtocol.StepBackResponse, a: DebugProtocol.StepBackArguments): void {
+    this.handle(r, () => stepBack(this.stopped(), a.granularity));
+  }
+  protected override reverseContinueRequest(r: DebugProtocol.ReverseContinueResponse): void {
+    this.handle(r, () => reverseContinue(this.stopped(), this.watches.writeRanges()));
+  }
 
   // ---- breakpoints -------------------------------------------------------------------------
 

@@ -145,14 +145,19 @@ export function unwindStep(index: FrameIndex, pc: number, readReg: ReadReg, read
   return { pc: Number(callerPc & M64), cfa: Number(cfa), regs, method: 'cfi' };
 }
 
+/** How far above sp a frame pointer may point and still be taken for one (s0 as a scratch register often points at data). */
+const FP_MAX_FRAME = 0x100000n;
+
 /**
  * Frame-pointer step (code built with a frame pointer, no CFI): RISC-V gcc keeps s0 = CFA,
  * the saved ra at s0-8 and the caller's s0 at s0-16. A heuristic: leaf functions that save no
- * ra break it, so it is only the fallback.
+ * ra break it, so it is only the fallback, and an s0 that is not just above sp (code without a
+ * frame pointer uses s0 for anything: in glibc's exit path it points into libc's data, which
+ * qemu-riscv64's layout puts above the stack) is not taken for one.
  */
 export function unwindStepFp(readReg: ReadReg, readMem: ReadMem): CallerFrame | undefined {
-  const fp = readReg(8) & M64;
-  if (fp === 0n || fp & 7n) return undefined;
+  const fp = readReg(8) & M64, sp = readReg(2) & M64;
+  if (fp === 0n || fp & 7n || fp < sp || fp - sp > FP_MAX_FRAME) return undefined;
   const ra = readMem(Number(fp - 8n), 8), oldFp = readMem(Number(fp - 16n), 8);
   if (ra === undefined || oldFp === undefined || ra === 0n) return undefined;
   const regs = new Map<number, bigint>();

@@ -18,6 +18,7 @@ import { deliverToHandler, type SigInfo } from './sigframe';
 import type { MapName } from './procfs';
 import { FileMappings } from './filemaps';
 import { SharedFileMappings } from './sharedmaps';
+import type { MmapCursor } from './layout';
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
@@ -43,8 +44,10 @@ export interface KernelOptions {
   unimp?: boolean;
   /** First address above the program image (page aligned): brk starts here. */
   brkStart: number;
-  /** Lowest address mmap without a hint hands out. */
-  mmapBase: number;
+  /** Where mappings without MAP_FIXED go (the one the loader used). */
+  mmapCursor: MmapCursor;
+  /** The signal return trampoline (handlers return to it). */
+  sigtramp: number;
 }
 
 /** Deterministic mode: a fixed epoch (2024-01-01T00:00:00Z) advancing 1 ns per guest instruction. */
@@ -68,7 +71,10 @@ export class LinuxKernel {
   readonly ppid: number;
   brkStart: number;
   brkCur: number;
-  mmapBase: number;
+  /** Where mappings without MAP_FIXED go (QEMU's mmap_next_start). */
+  readonly mmapCursor: MmapCursor;
+  /** The signal return trampoline (handlers return to it). */
+  readonly sigtramp: number;
   /** Raw struct sigaction (24 bytes: handler, flags, mask) per signal; absent = SIG_DFL. */
   readonly sigactions = new Map<number, Uint8Array>();
   sigmask = 0n;
@@ -110,7 +116,8 @@ export class LinuxKernel {
     this.pid = this.deterministic || !o.host.pid ? DETERMINISTIC_PID : o.host.pid();
     this.ppid = this.pid - 1;
     this.brkStart = this.brkCur = o.brkStart;
-    this.mmapBase = o.mmapBase;
+    this.mmapCursor = o.mmapCursor;
+    this.sigtramp = o.sigtramp;
     this.fds = new FdTable(o.host);
     this.fds.observer = {
       beforeRead: (of) => this.sharedMaps.syncFile(this.mem, of),

@@ -1,8 +1,8 @@
 // Maps an ELF program (and its PT_INTERP dynamic linker) into guest memory the way Linux's
 // binfmt_elf does: each PT_LOAD page-granular with its own permissions, file bytes from the
 // page-aligned offset, the tail past p_filesz zeroed (bss), brk starting at the page after the
-// highest segment. ET_EXEC loads at its link addresses; ET_DYN (static-PIE, PIE) at PIE_BASE;
-// the interpreter at the first free range from MMAP_BASE. Files are read through HostFs.
+// highest segment. Where each piece goes (program, stack, interpreter, signal trampoline, in that
+// order) follows qemu-riscv64, see layout.ts. Files are read through HostFs.
 
 import { ElfError, loadExtent, parseElf, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR, ET_DYN, type ElfFile } from '../elf/elf';
 import { SymbolTable } from '../elf/symbols';
@@ -10,7 +10,8 @@ import { HostError, type HostFs } from '../host';
 import { ADDR_LIMIT } from '../memory/memory';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, type GuestMemory } from '../memory/types';
 import { strerror } from './errno';
-import { MMAP_BASE, PIE_BASE } from './layout';
+import { BRK_RESERVE, MmapCursor, STACK_GUARD, STACK_SIZE } from './layout';
+import { mapSigreturnTrampoline } from './sigframe';
 
 /** A program that cannot be loaded for a reason other than its ELF contents (missing file, interpreter). */
 export class LoadError extends Error {
@@ -39,6 +40,11 @@ export interface LoadedImage {
   /** Interpreter load address (AT_BASE), 0 for static programs. */
   interpBase: number;
   brkStart: number;
+  /** The stack's mapped range (the guard page below `stackStart` excluded). */
+  stackStart: number;
+  stackTop: number;
+  /** The signal return trampoline's page. */
+  sigtramp: number;
   /** Program symbols (and the interpreter's), at load addresses. */
   symbols: SymbolTable;
 }
@@ -144,23 +150,42 @@ export interface LoadOptions {
   sysroot?: string;
 }
 
-export function loadProgram(mem: GuestMemory, fs: HostFs, opts: LoadOptions): LoadedImage {
+/**
+ * Loads the program into `mem`, placing what has no fixed address with `cursor` (a fresh one
+ * for a new process) in qemu-riscv64's order: program, stack, interpreter, trampoline page.
+ */
+export function loadProgram(mem: GuestMemory, fs: HostFs, opts: LoadOptions, cursor = new MmapCursor()): LoadedImage {
   const name = opts.displayName ?? opts.path;
   const elf = parseElf(opts.bytes ?? readHostFile(fs, opts.path, name), name);
   const ext = loadExtent(elf, name);
-  const bias = elf.header.type === ET_DYN ? PIE_BASE - pageDown(ext.lo) : 0;
+  let bias = 0;
+  if (elf.header.type === ET_DYN) {
+    // QEMU reserves the image plus room for brk at the cursor; the reserve is never mapped here,
+    // only kept out of the cursor's way.
+    const span = pageUp(ext.hi) - pageDown(ext.lo);
+    const base = cursor.place(mem, span + BRK_RESERVE);
+    if (base < 0) throw new LoadError(`${name}: no room for the program`);
+    bias = base - pageDown(ext.lo);
+  }
   const program = mapObject(mem, elf, bias, name);
+  const stackGuard = cursor.place(mem, STACK_SIZE + STACK_GUARD);
+  if (stackGuard < 0) throw new LoadError(`${name}: no room for the stack`);
+  mem.map(stackGuard, STACK_GUARD, 0);
+  mem.map(stackGuard + STACK_GUARD, STACK_SIZE, PROT_READ | PROT_WRITE);
   let interp: LoadedImage['interp'];
   if (elf.interp) {
     const path = interpreterPath(fs, elf.interp, opts.sysroot);
     const ielf = parseElf(readHostFile(fs, path), path);
     const iext = loadExtent(ielf, path);
     const span = pageUp(iext.hi) - pageDown(iext.lo);
-    const base = ielf.header.type === ET_DYN ? mem.findFree(span, MMAP_BASE) : pageDown(iext.lo);
+    const base = ielf.header.type === ET_DYN ? cursor.place(mem, span) : pageDown(iext.lo);
     if (base < 0) throw new LoadError(`${path}: no room for the dynamic linker`);
     const ibias = ielf.header.type === ET_DYN ? base - pageDown(iext.lo) : 0;
     interp = { ...mapObject(mem, ielf, ibias, path), path };
   }
+  const sigtramp = cursor.place(mem, PAGE_SIZE);
+  if (sigtramp < 0) throw new LoadError(`${name}: no room for the signal trampoline`);
+  mapSigreturnTrampoline(mem, sigtramp);
   const programEntry = elf.header.entry + bias;
   return {
     program,
@@ -172,6 +197,9 @@ export function loadProgram(mem: GuestMemory, fs: HostFs, opts: LoadOptions): Lo
     phnum: elf.header.phnum,
     interpBase: interp ? interp.start : 0,
     brkStart: program.end,
+    stackStart: stackGuard + STACK_GUARD,
+    stackTop: stackGuard + STACK_GUARD + STACK_SIZE,
+    sigtramp,
     symbols: interp
       ? SymbolTable.merge(elf.symbols.rebased(bias), interp.elf.symbols.rebased(interp.bias))
       : elf.symbols.rebased(bias),

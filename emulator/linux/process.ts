@@ -8,11 +8,11 @@ import { HostError, type HostServices } from '../host';
 import type { StopReason } from '../stop';
 import { LinuxKernel, type LinuxMachine } from './kernel';
 import { loadProgram, type LoadedImage } from './loader';
-import { MMAP_BASE, STACK_SIZE, STACK_TOP } from './layout';
+import { MmapCursor } from './layout';
 import { joinPath, normalizePath } from './paths';
 import { SIGTRAP, signalDescription, signalExitStatus, uncaughtSignalMessage } from './signals';
 import { buildInitialStack, type BuiltStack } from './stack';
-import { deliverToHandler, mapSigreturnTrampoline } from './sigframe';
+import { deliverToHandler } from './sigframe';
 import { handlerOf } from './syscalls/signals';
 
 /** Where dynamically linked programs find their interpreter when no -L is given (Debian's cross sysroot). */
@@ -74,18 +74,17 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
   const cwd = host.cwd ? normalizePath(host.cwd()) : '/';
   const exePath = opts.program.startsWith('/') ? normalizePath(opts.program) : normalizePath(joinPath(cwd, opts.program));
   const sysroot = opts.sysroot ?? (exists(host, DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
-  const image = loadProgram(machine.mem, host.fs, { path: exePath, displayName: opts.program, sysroot });
+  const mmapCursor = new MmapCursor();
+  const image = loadProgram(machine.mem, host.fs, { path: exePath, displayName: opts.program, sysroot }, mmapCursor);
 
   const kernel = new LinuxKernel({
     machine, host, exePath, sysroot, deterministic: opts.deterministic, strace: opts.strace, unimp: opts.unimp,
-    brkStart: image.brkStart, mmapBase: MMAP_BASE,
+    brkStart: image.brkStart, mmapCursor, sigtramp: image.sigtramp,
   });
 
-  machine.mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, 3);
-  mapSigreturnTrampoline(machine.mem);
   const random = new Uint8Array(16);
   kernel.randomBytes(random);
-  const stack = buildInitialStack(machine.mem, STACK_TOP, {
+  const stack = buildInitialStack(machine.mem, image.stackTop, {
     argv: opts.argv, envp: opts.env, execfn: opts.program, random,
     phdr: image.phdr, phent: image.phent, phnum: image.phnum, base: image.interpBase, entry: image.programEntry,
   });
@@ -96,7 +95,7 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
   kernel.mapNames = [
     { start: image.program.start, end: image.program.end, name: exePath },
     ...(image.interp ? [{ start: image.interp.start, end: image.interp.end, name: image.interp.path }] : []),
-    { start: STACK_TOP - STACK_SIZE, end: STACK_TOP, name: '[stack]' },
+    { start: image.stackStart, end: image.stackTop, name: '[stack]' },
   ];
 
   const cpu = machine.cpu;

@@ -7,29 +7,27 @@
 import type { CpuState } from '../cpu/state';
 import type { GuestMemory } from '../memory/types';
 import type { LinuxKernel } from './kernel';
-import { STACK_TOP } from './layout';
-
-/** The sigreturn trampoline page sits just above the stack. */
-export const SIGTRAMP_ADDR = STACK_TOP;
 
 const SA_ONSTACK = 0x08000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
 const SS_ONSTACK = 1, SS_DISABLE = 2;
 
 // rt_sigframe layout: siginfo (128 bytes), then ucontext: uc_flags, uc_link, uc_stack (24),
 // uc_sigmask (8), padding to 1024 bits of mask, and the 16-byte aligned mcontext at +176:
-// 32 u64 gregs (gregs[0] = pc, gregs[i] = x[i]), then the FP state (f[32] u64, fcsr u32)
-// inside a 528-byte union (room for the Q extension).
+// 32 u64 gregs (gregs[0] = pc, gregs[i] = x[i]), then the FP state (f[32] u64, fcsr u32).
+// Linux keeps the FP state in a 528-byte union (room for the Q extension), QEMU's
+// target_sigcontext only the D state: its frame is 832 bytes, not Linux's 1088, and we take
+// QEMU's size so a handler's stack (and the pages it touches) is where it is under qemu-riscv64.
 const INFO = 0, UC = 128, UC_STACK = UC + 16, UC_SIGMASK = UC + 40, MCTX = UC + 176, FPREGS = MCTX + 256;
-const FRAME_SIZE = MCTX + 256 + 528;
+const FRAME_SIZE = 832;
 
-/** Maps the trampoline page (read + execute). */
-export function mapSigreturnTrampoline(mem: GuestMemory): void {
-  mem.map(SIGTRAMP_ADDR, 4096, 1 | 4);
+/** Maps the trampoline page at `at` (read + execute; the loader chooses where, as QEMU's does). */
+export function mapSigreturnTrampoline(mem: GuestMemory, at: number): void {
+  mem.map(at, 4096, 1 | 4);
   const code = new Uint8Array(8);
   const dv = new DataView(code.buffer);
   dv.setUint32(0, 0x08b00893, true); // li a7, 139 (addi a7, zero, 139)
   dv.setUint32(4, 0x00000073, true); // ecall
-  mem.write(SIGTRAMP_ADDR, code, true);
+  mem.write(at, code, true);
 }
 
 export interface SigInfo {
@@ -85,7 +83,7 @@ export function deliverToHandler(k: LinuxKernel, signo: number, info: SigInfo, r
   cpu.setXNum(11, frame + INFO);
   cpu.setXNum(12, frame + UC);
   cpu.setXNum(2, frame);
-  cpu.setXNum(1, SIGTRAMP_ADDR);
+  cpu.setXNum(1, k.sigtramp);
   cpu.pc = handler;
 }
 

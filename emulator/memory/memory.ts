@@ -1,7 +1,11 @@
 // The guest address space: sparse 4 KiB pages with r/w/x permissions. Besides the public
 // GuestMemory API (loader, syscalls, debugger, plugins; throws GuestFault), it exposes the
-// structures the generated code uses directly: for pages below 4 GiB two flat page tables
-// `R` and `W` indexed by `lo >>> 12` that hold the page's DataView (or null). A page holding
+// structures the generated code uses directly: two flat page tables `R` and `W` that hold the
+// page's DataView (or null) for two 4 GiB windows: addresses below 4 GiB (a static program, its
+// data and brk heap) at index `lo >>> 12`, and the 4 GiB from 2^38 (QEMU's TASK_UNMAPPED_BASE,
+// where the stack, a PIE, the dynamic linker and mmaps go, see linux/layout.ts) at index
+// `(lo >>> 12) | 2^20`: high word 64, so generated code indexes `(lo >>> 12) | (hi << 14)` once
+// it has checked `(hi & ~64) === 0`. A page holding
 // translated code is left out of `W` (QEMU's TLB_NOTDIRTY idea), so a store to it misses the
 // fast path, lands in `st()` and invalidates the TBs on it (self-modifying code). Accesses
 // the fast path cannot do (higher addresses, page-crossing, faults) go through `ld()`/`st()`,
@@ -9,8 +13,12 @@
 
 import { GuestFault, GuestMemory, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from './types';
 
-/** Pages below this page number are in the flat fast-path tables (4 GiB / 4 KiB). */
-const LOW_PAGES = 1 << 20;
+/** Pages per fast-path window (4 GiB / 4 KiB). */
+const WINDOW_PAGES = 1 << 20;
+/** High address word of the second fast-path window (2^38 = TASK_UNMAPPED_BASE). */
+export const HIGH_WINDOW_HI = 64;
+/** First page number of the second window. */
+const HIGH_WINDOW_PAGE = HIGH_WINDOW_HI * WINDOW_PAGES;
 /** Highest usable user address + 1 (sv48-style user space); keeps every address exact in a double. */
 export const ADDR_LIMIT = 2 ** 47;
 const TWO32 = 4294967296;
@@ -27,10 +35,10 @@ interface Page {
 interface Area { start: number; end: number; prot: number }
 
 export class Memory implements GuestMemory {
-  /** Readable pages below 4 GiB, by page number: the fast path of generated loads. */
-  readonly R: (DataView | null)[] = new Array<DataView | null>(LOW_PAGES).fill(null);
-  /** Writable pages below 4 GiB that hold no translated code: the fast path of generated stores. */
-  readonly W: (DataView | null)[] = new Array<DataView | null>(LOW_PAGES).fill(null);
+  /** Readable pages of the two windows, by table index (tableIndex): the fast path of generated loads. */
+  readonly R: (DataView | null)[] = new Array<DataView | null>(2 * WINDOW_PAGES).fill(null);
+  /** Writable pages of the two windows that hold no translated code: the fast path of generated stores. */
+  readonly W: (DataView | null)[] = new Array<DataView | null>(2 * WINDOW_PAGES).fill(null);
   /** Set by ld()/st() for the generated code: whether the access faulted, and where. */
   flt = false;
   faultAddr = 0;
@@ -113,7 +121,8 @@ export class Memory implements GuestMemory {
     const p = this.page(pageNo);
     if (!p || p.code) return;
     p.code = true;
-    if (pageNo < LOW_PAGES) this.W[pageNo] = null;
+    const t = tableIndex(pageNo);
+    if (t >= 0) this.W[t] = null;
   }
 
   /** The page's TBs are gone: stores may take the fast path again. */
@@ -260,10 +269,11 @@ export class Memory implements GuestMemory {
   // ---- internals --------------------------------------------------------------------------
 
   private syncTables(pn: number): void {
-    if (pn >= LOW_PAGES) return;
+    const t = tableIndex(pn);
+    if (t < 0) return;
     const p = this.pages.get(pn);
-    this.R[pn] = p && p.prot & PROT_READ ? p.view : null;
-    this.W[pn] = p && p.prot & PROT_WRITE && !p.code ? p.view : null;
+    this.R[t] = p && p.prot & PROT_READ ? p.view : null;
+    this.W[t] = p && p.prot & PROT_WRITE && !p.code ? p.view : null;
   }
 
   /** Forgets the committed pages of [first, end), telling the TB cache about code pages. */
@@ -378,6 +388,13 @@ export class Memory implements GuestMemory {
   private setByte(addr: number, v: number): void {
     this.page(Math.floor(addr / PAGE_SIZE))!.data[addr % PAGE_SIZE] = v & 0xff;
   }
+}
+
+/** Index of page `pn` in the R/W tables, or -1 when it is in neither window. */
+function tableIndex(pn: number): number {
+  if (pn < WINDOW_PAGES) return pn;
+  const w = pn - HIGH_WINDOW_PAGE;
+  return w >= 0 && w < WINDOW_PAGES ? WINDOW_PAGES + w : -1;
 }
 
 /** (hi:lo) as an unsigned JS number; addresses at or above 2^53 become ADDR_LIMIT-or-more (never mapped). */

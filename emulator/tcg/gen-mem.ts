@@ -2,8 +2,9 @@
 // (RISC-V Unprivileged ISA ch. 2.6, 14, 11.5/12.4), with the inline page-table fast path of
 // emulator/memory/memory.ts and the plugin memory callbacks after each successful access.
 //
-// Fast path: address below 4 GiB (high word 0), page present in R (loads) or W (stores; code
-// pages are absent so self-modifying stores take the slow path) and the access inside the page.
+// Fast path: address in one of the Memory's two 4 GiB windows (high word 0, or 64: the stack and
+// mmaps at QEMU's 2^38), page present in R (loads) or W (stores; code pages are absent so
+// self-modifying stores take the slow path) and the access inside the page.
 // Everything else calls mem.ld/mem.st, whose faults come back as values: the TB then exits with
 // MEM_FAULT at this instruction, nothing of it done (registers, instret exact). Only hot code
 // (Ctx.hot: regions, and TBs the run loop promotes) gets the fast path; a TB's first version
@@ -18,6 +19,10 @@ import { CbFlags, MemRW } from './instrument';
 import { Ctx, toNum } from './ctx';
 import type { Gen } from './gen-int';
 import { TbStatus } from './tb';
+import { HIGH_WINDOW_HI } from '../memory/memory';
+
+/** log2 of the table offset of the high window (2^20 pages) over its high word. */
+const WINDOW_SHIFT = 20 - Math.log2(HIGH_WINDOW_HI);
 
 const GETTER = { 1: 'getUint8', 2: 'getUint16', 4: 'getInt32' } as const;
 const SETTER = { 1: 'setUint8', 2: 'setUint16', 4: 'setInt32' } as const;
@@ -31,9 +36,24 @@ function effAddr(c: Ctx, i: Insn, imm: number): void {
 
 /**
  * Code that runs right after a successful access, once on each path: `fast` where the address is
- * known to be below 4 GiB, `slow` after the Memory call (see splitCallbacks).
+ * known to be below 4 GiB, `high` where it is in the high window, `slow` after the Memory call
+ * (see splitCallbacks).
  */
-interface AfterAccess { fast: string; slow: string }
+interface AfterAccess { fast: string; high: string; slow: string }
+
+/**
+ * The fast path up to its `else`: `body` (which reads or writes page PG at A & 4095) when (A, AH)
+ * is in a window and its page in `table`. Without callbacks one test covers both windows; with
+ * them each window gets its branch, so the low one passes the address as `A >>> 0`.
+ */
+function fastPath(c: Ctx, table: string, inPage: string, body: string, after?: AfterAccess): void {
+  if (!after) {
+    c.emit(`if ((AH & ${~HIGH_WINDOW_HI}) === 0 && (PG = ${table}[(A >>> 12) | (AH << ${WINDOW_SHIFT})]) !== null${inPage}) { ${body} }`);
+    return;
+  }
+  c.emit(`if (AH === 0 && (PG = ${table}[A >>> 12]) !== null${inPage}) { ${body} ${after.fast} }`);
+  c.emit(`else if (AH === ${HIGH_WINDOW_HI} && (PG = ${table}[(A >>> 12) | ${HIGH_WINDOW_HI << WINDOW_SHIFT}]) !== null${inPage}) { ${body} ${after.high} }`);
+}
 
 /** Loads `size` bytes at (A, AH) into V (and VH for 8); sizes 1/2 zero-extended, 4 as int32. */
 function load(c: Ctx, size: 1 | 2 | 4 | 8, table = 'R', after?: AfterAccess): void {
@@ -43,7 +63,7 @@ function load(c: Ctx, size: 1 | 2 | 4 | 8, table = 'R', after?: AfterAccess): vo
     : `V = PG.${GETTER[size]}(A & 4095, true);`;
   const slow = `V = M.ld(A, AH, ${size}); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)}${size === 8 ? ' VH = M.rhi;' : ''}`;
   if (!c.hot) { c.emit(`${slow}${after ? ` ${after.slow}` : ''}`); return; }
-  c.emit(`if (AH === 0 && (PG = ${table}[A >>> 12]) !== null${inPage}) { ${get}${after ? ` ${after.fast}` : ''} }`);
+  fastPath(c, table, inPage, get, after);
   c.emit(`else { ${slow}${after ? ` ${after.slow}` : ''} }`);
 }
 
@@ -61,7 +81,7 @@ function store(c: Ctx, size: 1 | 2 | 4 | 8, vlo: string, vhi: string, after?: Af
     : `PG.${SETTER[size]}(A & 4095, ${vlo}, true);`;
   const st = `M.st(A, AH, ${size}, ${vlo}, ${vhi})`, fault = c.exitHere(TbStatus.MEM_FAULT);
   if (!c.hot) { c.emit(`if (${st} === 1) ${fault}${after ? ` ${after.slow}` : ''}`); return; }
-  c.emit(`if (AH === 0 && (PG = W[A >>> 12]) !== null${inPage}) { ${set}${after ? ` ${after.fast}` : ''} }`);
+  fastPath(c, 'W', inPage, set, after);
   if (c.region) {
     c.setsSmc = true;
     if (after) c.emit(`else { if ((ST = ${st}) !== 0) { if (ST === 1) ${fault} SMC = 1; } ${after.slow} }`);
@@ -116,7 +136,7 @@ function splitCallbacks(c: Ctx, rw: MemRW, sizeShift: number, signed: boolean, v
     memCallbacks(c, rw, sizeShift, signed, vlo, vhi, true, va);
     return c.lines.splice(mark).join(' ');
   };
-  return { fast: code('(A >>> 0)'), slow: code(toNum('A', 'AH')) };
+  return { fast: code('(A >>> 0)'), high: code(`((A >>> 0) + ${HIGH_WINDOW_HI * 2 ** 32})`), slow: code(toNum('A', 'AH')) };
 }
 
 /** Whether no memory callback of this instruction looks at registers (they may then run after its register write). */
@@ -171,7 +191,7 @@ function fpLoad(size: 4 | 8): Gen {
       // operand). A double load and store copy the bits unchanged, NaN payloads included.
       const lo = `FR[${2 * i.rd}]`, hi = `FR[${2 * i.rd + 1}]`;
       const split = splitCallbacks(c, MemRW.R, 3, false, lo, hi);
-      c.emit(`if (AH === 0 && (PG = R[A >>> 12]) !== null && (A & 4095) <= 4088) { FD[${i.rd}] = PG.getFloat64(A & 4095, true);${split ? ` ${split.fast}` : ''} }`);
+      fastPath(c, 'R', ' && (A & 4095) <= 4088', `FD[${i.rd}] = PG.getFloat64(A & 4095, true);`, split);
       c.emit(`else { V = M.ld(A, AH, 8); if (M.flt) ${c.exitHere(TbStatus.MEM_FAULT)} ${lo} = V; ${hi} = M.rhi;${split ? ` ${split.slow}` : ''} }`);
       if (!split) memCallbacks(c, MemRW.R, 3, false, lo, hi, true);
       memInline(c, MemRW.R);

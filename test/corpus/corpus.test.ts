@@ -25,18 +25,21 @@ import { cliBundle, concurrently, findTool, QEMU, REPO_ROOT, skipBecause } from 
 /**
  * Program cases run by default (about a minute of CPU on the reference machine, side by side on
  * every core): one of each program, the cheaper Lua scripts. `counts`: whether the instruction
- * count must equal QEMU's — CoreMark reads the clock, and Lua's counts differ today because our
- * initial stack is laid out differently from qemu-riscv64's (its strings hash addresses; issue 14).
+ * count must equal QEMU's — CoreMark reads the clock. Lua hashes addresses, so its counts equal
+ * QEMU's only because the address space is laid out as qemu-riscv64's (emulator/linux/layout.ts);
+ * all five differed by 6-300 instructions before.
  */
-const SUITE: Record<string, 'equal' | 'reads the clock' | 'stack layout (issue 14)' | 'varies between qemu runs'> = {
+const SUITE: Record<string, 'equal' | 'reads the clock' | 'varies between qemu runs'> = {
   // SQLite seeds its PRNG from /dev/urandom and the clock: qemu-riscv64's own counts of this case
   // differ by a few instructions from run to run (302693072 to 302693092 in three runs).
   sqlite: 'varies between qemu runs',
   'minigzip-compress': 'equal',
   coremark: 'reads the clock',
-  'lua-testes-bitwise': 'stack layout (issue 14)',
-  'lua-testes-vararg': 'stack layout (issue 14)',
-  'lua-testes-goto': 'stack layout (issue 14)',
+  'lua-testes-bitwise': 'equal',
+  'lua-testes-vararg': 'equal',
+  'lua-testes-goto': 'equal',
+  'lua-testes-tpack': 'equal',
+  'lua-testes-utf8': 'equal',
 };
 
 const dir = corpusDir(REPO_ROOT);
@@ -126,7 +129,7 @@ describe('real programs (../shared/corpus) vs qemu-riscv64', function () {
         assert.equal(r.t.status, r.q.status, `exit status (tbscope stderr: ${r.t.stderr.slice(0, 300)})`);
         assert.ok(comparable(c, r.t.stdout) === comparable(c, r.q.stdout), 'stdout differs from qemu-riscv64\'s');
       });
-      const counts = SUITE[c.name] ?? (c.name.startsWith('lua') ? 'stack layout (issue 14)' : 'equal');
+      const counts = SUITE[c.name] ?? 'equal';
       it(`${c.name}: guest instructions equal to QEMU's${counts === 'equal' ? '' : ` (not compared: ${counts})`}`, function () {
         if (counts !== 'equal') skipBecause(this, `${c.name} ${counts}`);
         const r = results.get(c.name)!;

@@ -6,7 +6,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseElf } from '../../emulator/elf/elf';
-import { MMAP_BASE, PIE_BASE, STACK_TOP } from '../../emulator/linux/layout';
+import { BRK_RESERVE, STACK_GUARD, STACK_SIZE, TASK_UNMAPPED_BASE } from '../../emulator/linux/layout';
+
+/** qemu-riscv64 7.2's stack top for a static program: the stack is the first mapping at 2^38. */
+const STACK_TOP = TASK_UNMAPPED_BASE + STACK_GUARD + STACK_SIZE;
 import { AT_BASE, AT_ENTRY, AT_EXECFN, AT_HWCAP, AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RANDOM } from '../../emulator/linux/stack';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/types';
 import { fixture, runGuest, start } from './helpers';
@@ -71,19 +74,22 @@ describe('linux: initial stack', () => {
     assert.equal(proc.kernel.brkStart, Math.ceil(end / 4096) * 4096, 'brk starts at the page after the bss');
   });
 
-  it('static-PIE loads at PIE_BASE and a dynamic program gets its interpreter below 4 GiB', function () {
+  it('static-PIE and dynamic programs are placed as qemu-riscv64 places them: program, stack, ld.so, trampoline', function () {
     const pie = join(REPO_ROOT, 'examples', 'bin', 'tiny-pie');
     if (existsSync(pie)) {
       const { proc } = start(pie);
       const elf = parseElf(readFileSync(pie));
-      assert.equal(proc.image.program.bias, PIE_BASE);
-      assert.equal(proc.machine.cpu.pc, elf.header.entry + PIE_BASE);
+      assert.equal(proc.image.program.bias, TASK_UNMAPPED_BASE);
+      assert.equal(proc.machine.cpu.pc, elf.header.entry + TASK_UNMAPPED_BASE);
       assert.equal(proc.image.interp, undefined);
+      assert.equal(proc.image.stackStart, proc.image.program.end + BRK_RESERVE + STACK_GUARD, 'the stack after the brk reserve and a guard page');
     }
     if (!hasSysroot()) { console.log(`      [skip part] no ${SYSROOT}`); return; }
     const { proc } = start(fixture('linux-auxv-dynamic'), { sysroot: SYSROOT });
     const interp = proc.image.interp!;
-    assert.ok(interp.start >= MMAP_BASE && interp.end < 2 ** 32);
+    assert.equal(proc.image.stackStart, proc.image.program.end + BRK_RESERVE + STACK_GUARD);
+    assert.equal(interp.start, proc.image.stackTop, 'ld.so right after the stack');
+    assert.equal(proc.image.sigtramp, interp.end, 'then the trampoline page');
     assert.equal(proc.machine.cpu.pc, interp.elf.header.entry + interp.bias, 'dynamic: starts in ld.so');
     const s = readStack(proc.machine.mem, proc.machine.cpu.getXNum(2));
     assert.equal(s.auxv.get(AT_BASE), interp.start);

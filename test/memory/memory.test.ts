@@ -94,6 +94,24 @@ describe('guest memory', () => {
     assert.equal(m.protect(0x50000, 0x2000, RW), false, 'partly unmapped range: ENOMEM');
   });
 
+  it('the tables\' second window covers the 4 GiB from 2^38 (stack and mmaps) at index (lo >>> 12) | 2^20', () => {
+    const m = new Memory();
+    const base = 2 ** 38, window = 1 << 20;
+    m.map(base + 0x5000, 0x1000, RW);
+    m.map(base + 2 ** 32, 0x1000, RW);
+    m.map(base - 0x1000, 0x1000, RW);
+    // Pages are made at their first touch; the tables then hold the ones inside a window.
+    for (const a of [base + 0x5000, base + 2 ** 32, base - 0x1000]) m.write(a, new Uint8Array([1]));
+    assert.ok(m.R[window + 5] && m.W[window + 5]);
+    m.W[window + 5]!.setInt32(8, 1234, true);
+    assert.equal(m.ld(0x5008, 64, 4), 1234, 'the table holds the page itself');
+    assert.equal(m.R.filter((v) => v !== null).length, 1, 'pages outside both windows are not in the tables');
+    m.markCode(2 ** 26 + 5);
+    assert.equal(m.W[window + 5], null, 'code pages leave the high window too');
+    m.unmap(base + 0x5000, 0x1000);
+    assert.equal(m.R[window + 5], null);
+  });
+
   it('regions() merges runs of equal protection; findFree() finds the lowest gap at or above the hint', () => {
     const m = new Memory();
     m.map(0x10000, 0x3000, PROT_READ | PROT_EXEC);

@@ -34,7 +34,7 @@ loop:
   ecall
 `;
 
-const FAST_PATH = /PG = [RW]\[A >>> 12\]/;
+const FAST_PATH = /PG = [RW]\[\(?A >>> 12/;
 
 describe('TB code tiers (promotion to hot code)', function () {
   let a: Assembled | undefined;

@@ -10,6 +10,7 @@ import { PAGE_SIZE } from '../../memory/types';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, EIO, ENODEV, ENOMEM } from '../errno';
 import { O_ACCMODE, O_RDWR, O_WRONLY } from '../fds';
 import type { LinuxKernel } from '../kernel';
+import { rangeFree as isRangeFree } from '../layout';
 import type { SyscallDef } from './types';
 
 const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
@@ -18,15 +19,11 @@ const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 const MADV_DONTNEED = 4;
 const PROT_WRITE = 2;
 const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
-/** Highest address + 1 mmap hands out (the translator's fast path covers addresses below 4 GiB). */
-export const MMAP_LIMIT = 2 ** 32;
 
 export const pageAlign = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 const aligned = (n: number): boolean => n % PAGE_SIZE === 0;
 
-function rangeFree(k: LinuxKernel, addr: number, len: number): boolean {
-  return k.mem.findFree(len, addr) === addr;
-}
+const rangeFree = (k: LinuxKernel, addr: number, len: number): boolean => isRangeFree(k.mem, addr, len);
 
 function brk(k: LinuxKernel): number {
   const want = k.u(0);
@@ -44,15 +41,9 @@ function brk(k: LinuxKernel): number {
   return want;
 }
 
-/**
- * A free range for a mapping without MAP_FIXED: the hint if it is free, else the lowest gap
- * below MMAP_LIMIT, else (a mapping that does not fit there, such as malloc(8 GiB)) the lowest
- * gap above it: such memory is only reserved, its pages are made when touched.
- */
+/** A free range for a mapping without MAP_FIXED: the hint if it is free, else QEMU's cursor (layout.ts). */
 function chooseAddress(k: LinuxKernel, hint: number, len: number): number {
-  if (hint && aligned(hint) && hint + len <= MMAP_LIMIT && rangeFree(k, hint, len)) return hint;
-  const a = k.mem.findFree(len, k.mmapBase);
-  return a >= 0 && a + len <= MMAP_LIMIT ? a : k.mem.findFree(len, MMAP_LIMIT);
+  return k.mmapCursor.place(k.mem, len, aligned(hint) ? hint : hint - (hint % PAGE_SIZE));
 }
 
 function mmap(k: LinuxKernel): number {
@@ -139,16 +130,14 @@ function mremap(k: LinuxKernel): number {
   if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
   if (!k.mem.isMapped(old, Math.max(oldLen, PAGE_SIZE))) return -EFAULT;
   const prot = protAt(k, old);
-  if (!(flags & MREMAP_FIXED)) {
-    if (newLen <= oldLen) {
-      if (newLen < oldLen) { k.sharedMaps.remove(k.mem, old + newLen, oldLen - newLen); k.mem.unmap(old + newLen, oldLen - newLen); k.machine.invalidateRange(old + newLen, oldLen - newLen); k.fileMaps.remove(old + newLen, oldLen - newLen); }
-      return old;
-    }
-    if (rangeFree(k, old + oldLen, newLen - oldLen)) {
-      k.mem.map(old + oldLen, newLen - oldLen, prot);
-      return old;
-    }
-    if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+  // QEMU's target_mremap moves a MREMAP_MAYMOVE mapping to a new range at the mmap cursor
+  // whether or not it could stay (even to shrink it); without it, it resizes in place.
+  if (!(flags & (MREMAP_FIXED | MREMAP_MAYMOVE))) {
+    if (newLen < oldLen) { k.sharedMaps.remove(k.mem, old + newLen, oldLen - newLen); k.mem.unmap(old + newLen, oldLen - newLen); k.machine.invalidateRange(old + newLen, oldLen - newLen); k.fileMaps.remove(old + newLen, oldLen - newLen); }
+    if (newLen <= oldLen) return old;
+    if (!rangeFree(k, old + oldLen, newLen - oldLen)) return -ENOMEM;
+    k.mem.map(old + oldLen, newLen - oldLen, prot);
+    return old;
   }
   const to = flags & MREMAP_FIXED ? newAddr : chooseAddress(k, 0, newLen);
   if (to < 0) return -ENOMEM;

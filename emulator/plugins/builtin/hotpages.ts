@@ -23,15 +23,21 @@ interface PageTable {
 const CACHE_SLOTS = 256;
 /** Pages below 4 GiB of at least this size are counted in a table indexed by page number. */
 const DIRECT_MIN_SHIFT = 12;
+/**
+ * The 4 GiB from 2^38 (qemu-riscv64's TASK_UNMAPPED_BASE: the stack, a PIE, ld.so, mmaps; the
+ * memory's second fast-path window) are counted in the table's second half. The generated code's
+ * fast path passes their address as (A >>> 0) + 2^38.
+ */
+const HIGH_WINDOW = 2 ** 38;
 
 /**
  * Per-page counters for QEMU's page = vaddr & ~(pageSize - 1) (or vaddr - vaddr % pageSize for
  * sizes that are not a power of two up to 2^31; pageSize 0 puts everything on page 0).
  * count() runs on every guest memory access, and V8 inlines it into the translated code, so its
- * common case is one typed-array increment: vCPU 0's accesses below 4 GiB (all of a user-mode
- * guest's unless it maps memory higher) with power-of-two pages of 4 KiB or more go to `direct`,
- * indexed by page number and direction (a lazily committed zero-filled buffer: 16 MiB of address
- * space for 4 KiB pages, of which only touched pages cost memory). Everything else goes through
+ * common case is one typed-array increment: vCPU 0's accesses below 4 GiB and in the 4 GiB from
+ * 2^38 (all of a user-mode guest's unless it maps memory higher) with power-of-two pages of 4 KiB
+ * or more go to `direct`, indexed by page number and direction (a lazily committed zero-filled
+ * buffer: 32 MiB of address space for 4 KiB pages, of which only touched pages cost memory). Everything else goes through
  * an open-addressing hash on the page address behind a direct-mapped cache of recent pages
  * (`counted`). Entries list pages in first-touch order (the report's order among equal keys).
  */
@@ -102,7 +108,8 @@ function pageTable(pageSize: number): PageTable {
     };
 
   const directShift = mask + 1 >= 2 ** DIRECT_MIN_SHIFT ? slotShift : -1;
-  const direct = directShift > 0 ? new Float64Array(2 ** (33 - directShift)) : null;
+  const highHalf = 2 ** (33 - directShift);
+  const direct = directShift > 0 ? new Float64Array(2 * highHalf) : null;
   /**
    * vCPU 0's first accesses of one direction to a page, in order, not yet given their entry. The
    * hot path only appends to this list (V8 inlines that as a few instructions; a call into the
@@ -125,6 +132,12 @@ function pageTable(pageSize: number): PageTable {
       if ((vaddr >>> 0) === vaddr && cpu === 0) {
         const i = ((vaddr >>> directShift) << 1) | ((info >>> MEMINFO_STORE_SHIFT) & 1);
         if (direct[i]++ === 0) firstTouches.push(vaddr);
+        return;
+      }
+      const high = vaddr - HIGH_WINDOW;
+      if ((high >>> 0) === high && cpu === 0) {
+        const i = (((high >>> directShift) << 1) | ((info >>> MEMINFO_STORE_SHIFT) & 1)) + highHalf;
+        if (direct[i]++ === 0) firstTouches.push(vaddr);
       } else counted(cpu, info, vaddr);
     }
     : counted;
@@ -135,8 +148,9 @@ function pageTable(pageSize: number): PageTable {
     for (let e = 0; e < n; e++) {
       const page = addr[e];
       let reads = counts[2 * e], writes = counts[2 * e + 1], cpuRead = cpus[2 * e], cpuWrite = cpus[2 * e + 1];
-      if (direct !== null && page < 4294967296) {
-        const d = 2 * (page / 2 ** directShift);
+      const high = page - HIGH_WINDOW;
+      if (direct !== null && (page < 4294967296 || (high >= 0 && high < 4294967296))) {
+        const d = page < 4294967296 ? 2 * (page / 2 ** directShift) : 2 * (high / 2 ** directShift) + highHalf;
         if (direct[d] > 0) { reads += direct[d]; cpuRead |= 1; }
         if (direct[d + 1] > 0) { writes += direct[d + 1]; cpuWrite |= 1; }
       }
