@@ -199,6 +199,9 @@ export class Runtime extends EventEmitter {
         stop = this.machine.run({ maxInsns: this.slice, atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.cpu.instret - i0);
       }
+      // Timers (setitimer, timer_create) fire between slices.
+      const killed = stop.kind === 'budget' ? this.proc.fireTimers() : undefined;
+      if (killed) { this.finish(killed); return; }
       const next = this.interpret(stop, mode);
       if (next === undefined) return;
       if (next !== mode) { mode = next; if (mode.kind === 'until') this.addTemp(mode.target); }
