@@ -47,8 +47,9 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsDelayedStackTraceLoading: false,
   // Values carry memoryReference so registers and pointers open in the memory view.
   supportsValueFormattingOptions: false,
-  // Not offered: reverse execution, goto targets, step-back, completions (none implemented).
-  supportsStepBack: false,
+  // Step back and reverse continue re-execute the recorded run (adapter/reverse.ts).
+  supportsStepBack: true,
+  // Not offered: goto targets, completions (not implemented).
   supportsGotoTargetsRequest: false,
   supportsCompletionsRequest: false,
   // Source line breakpoints come from DWARF .debug_line; loaded sources list its files.

@@ -15,6 +15,7 @@ import type { SourceMapper } from './sources';
 import { frameLocation } from './stack';
 import { AdapterError, hex, parseMemoryReference, symbolText } from './target';
 import { DEBUGGER_PLUGIN } from './watch';
+import { goToInsns } from './reverse';
 import type {
   CallbackTraceArgs, CallbackTraceResponse, HotPagesArgs, HotPagesResponse, HotPagesSort, Instrumentation, MemoryRegion, PluginInfo,
   PluginsArgs, PluginsResponse, RequestName, Requests, SetDataBreakpointsArgs, SetDataBreakpointsResponse, TbSummary, TraceKind, TranslationBlockArgs, TranslationBlockResponse, TranslationBlocksArgs, TranslationBlocksResponse,
@@ -193,6 +194,7 @@ export const CUSTOM_HANDLERS: { readonly [K in RequestName]: (ctx: CustomContext
   'tbscope/callbackTrace': (c, a) => callbackTrace(c.rt, a),
   'tbscope/plugins': (c, a) => plugins(c.rt, a),
   'tbscope/setDataBreakpoints': (c, a) => c.setViewDataBreakpoints(a),
+  'tbscope/goto': (c, a) => goToInsns(c.rt, a.instructions),
 };
 
 export const isCustomRequest = (command: string): command is RequestName => Object.prototype.hasOwnProperty.call(CUSTOM_HANDLERS, command);

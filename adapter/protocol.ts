@@ -175,6 +175,15 @@ export interface DataBreakpointSpec { dataId: string; accessType?: 'read' | 'wri
 export interface SetDataBreakpointsArgs { breakpoints: DataBreakpointSpec[] }
 export interface SetDataBreakpointsResponse { breakpoints: { id?: number; verified: boolean; message?: string }[] }
 
+/** Time travel (docs/time-travel.md): show the guest as it was after `instructions` instructions. */
+export interface GotoArgs { instructions: number }
+export interface GotoResponse {
+  /** Where the guest now is. */
+  instructions: number;
+  /** How far the run has gone (the live guest); history reaches from 0 to here. */
+  present: number;
+}
+
 /** Every custom request: its arguments and its response body. */
 export interface Requests {
   'tbscope/translationBlocks': { args: TranslationBlocksArgs; body: TranslationBlocksResponse };
@@ -183,6 +192,7 @@ export interface Requests {
   'tbscope/callbackTrace': { args: CallbackTraceArgs; body: CallbackTraceResponse };
   'tbscope/plugins': { args: PluginsArgs; body: PluginsResponse };
   'tbscope/setDataBreakpoints': { args: SetDataBreakpointsArgs; body: SetDataBreakpointsResponse };
+  'tbscope/goto': { args: GotoArgs; body: GotoResponse };
 }
 export type RequestName = keyof Requests;
 
@@ -193,6 +203,7 @@ export const REQUESTS: { readonly [K in RequestName as K extends `tbscope/${infe
   callbackTrace: 'tbscope/callbackTrace',
   plugins: 'tbscope/plugins',
   setDataBreakpoints: 'tbscope/setDataBreakpoints',
+  goto: 'tbscope/goto',
 };
 
 /** `tbscope/update`: at most every 250 ms while the guest runs, at every stop, and when it ends. */

@@ -12,11 +12,14 @@ import type { SymbolTable } from '../emulator/elf/symbols';
 import { createProcess, type GuestProcess, type ProcessEnd } from '../emulator/linux/process';
 import { Machine } from '../emulator/machine';
 import { createNodeHost } from '../emulator/node/host';
+import { recordHost } from '../emulator/record';
+import type { HostServices } from '../emulator/host';
 import { attachToMachine, imageExtras, loadPlugins, PluginManager } from '../emulator/plugins/index';
 import type { StopReason } from '../emulator/stop';
 import { resolveAsmProgram } from './asm-program';
 import { guestEnv, type LaunchConfig } from './config';
 import { describeStop, type ExceptionDetails } from './exceptions';
+import { History, type GuestParts } from './reverse';
 
 // A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
 const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
@@ -54,8 +57,11 @@ const DETERMINISTIC_SLICE = 1 << 20;
 const UPDATE_INTERVAL_MS = 250;
 
 export class Runtime extends EventEmitter {
-  readonly machine: Machine;
-  readonly proc: GuestProcess;
+  /** The guest shown: the live one, or a replay of its past while time travelling (adapter/reverse.ts). */
+  machine: Machine;
+  proc: GuestProcess;
+  /** The recorded run, for going back in it (step back, reverse continue, goto). */
+  history?: History;
   readonly plugins: PluginManager;
   readonly debugInfo?: DebugInfo;
   state: 'stopped' | 'running' | 'exited' = 'stopped';
@@ -71,7 +77,8 @@ export class Runtime extends EventEmitter {
   private slice = 1 << 18;
   private pauseRequested = false;
   private pending?: PendingResume;
-  private innerSyscall?: (m: Machine) => StopReason | undefined;
+  /** Each guest's own syscall handler, under the break-on-syscall wrapper. */
+  private readonly innerSyscall = new WeakMap<Machine, ((m: Machine) => StopReason | undefined) | undefined>();
   private lastUpdate = 0;
   private readonly tempBps = new Set<number>();
 
@@ -82,17 +89,33 @@ export class Runtime extends EventEmitter {
       const di = new DebugInfo(proc.image.program.elf);
       if (di.hasDebugInfo || di.frames) this.debugInfo = di;
     } catch { /* no usable DWARF: addresses and ELF symbols only */ }
-    // Break-on-syscall: stop before the kernel sees the call; resuming runs it (see resume()).
-    this.innerSyscall = machine.syscallHandler;
+    this.wrapSyscalls(machine);
+  }
+
+  /** Break-on-syscall: stop before the kernel sees the call; resuming runs it (see resume()). */
+  private wrapSyscalls(machine: Machine): void {
+    if (this.innerSyscall.has(machine)) return;
+    const inner = machine.syscallHandler;
+    this.innerSyscall.set(machine, inner);
     machine.syscallHandler = (m) => {
       const f = this.filters;
       if (f.syscall) {
         const nr = m.cpu.getXSigned(17);
         if (!f.syscallNumbers || f.syscallNumbers.has(nr)) return { kind: 'syscall', pc: m.cpu.pc, nr };
       }
-      return this.innerSyscall?.(m);
+      return inner?.(m);
     };
   }
+
+  /** Shows another guest (time travel swaps the live guest and a replay of its past). */
+  swapGuest(parts: GuestParts): void {
+    this.wrapSyscalls(parts.machine);
+    this.machine = parts.machine;
+    this.proc = parts.proc;
+  }
+
+  /** The last stop left something to do on resume (a syscall, signal, ebreak or exit to carry out). */
+  get hasPendingAction(): boolean { return this.pending !== undefined; }
 
   /** Builds the guest process; throws LoadError/ElfError/PluginLoadError/HostError for bad configurations. */
   static async create(cfg: LaunchConfig, baseEnv: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
@@ -107,7 +130,7 @@ export class Runtime extends EventEmitter {
       if (rt && rt.listenerCount('output')) rt.emit('output', { category, text }); else early.push({ category, text });
     };
     const confine = cfg.confineFiles === true ? cfg.cwd : typeof cfg.confineFiles === 'string' ? path.resolve(cfg.cwd ?? '.', cfg.confineFiles) : undefined;
-    const host = createNodeHost({
+    const realHost = createNodeHost({
       deterministic: cfg.deterministic, cwd: cfg.cwd,
       confineRoot: confine, readRoots: [cfg.sysroot ?? '/usr/riscv64-linux-gnu', path.dirname(cfg.program)],
       stdout: (d) => emit('stdout', decoders.stdout.decode(d, { stream: true })),
@@ -115,11 +138,17 @@ export class Runtime extends EventEmitter {
       stdin: () => 0,
       log: (line) => emit('console', line.endsWith('\n') ? line : line + '\n'),
     });
-    const machine = new Machine();
-    const proc = createProcess({
-      program: cfg.program, argv: [cfg.program, ...(cfg.args ?? [])], env: guestEnv(cfg, baseEnv), host, machine,
-      sysroot: cfg.sysroot, deterministic: cfg.deterministic, progName: 'tbscope',
-    });
+    // Every host call is recorded, so any point of the run can be reached again (adapter/reverse.ts).
+    const { host, log } = recordHost(realHost);
+    const env = guestEnv(cfg, baseEnv);
+    const build = (h: HostServices): GuestParts => {
+      const m = new Machine();
+      return { machine: m, proc: createProcess({
+        program: cfg.program, argv: [cfg.program, ...(cfg.args ?? [])], env, host: h, machine: m,
+        sysroot: cfg.sysroot, deterministic: cfg.deterministic, progName: 'tbscope',
+      }) };
+    };
+    const { machine, proc } = build(host);
     const plugins = new PluginManager({
       out: (text) => emit('console', text),
       error: (line) => emit('important', line.endsWith('\n') ? line : line + '\n'),
@@ -131,6 +160,7 @@ export class Runtime extends EventEmitter {
     plugins.vcpuInit(0);
     const rt = self.rt = new Runtime(cfg, machine, proc, plugins);
     rt.early = early;
+    rt.history = new History(log, build);
     if (cfg.deterministic) rt.slice = DETERMINISTIC_SLICE;
     return rt;
   }
@@ -175,6 +205,7 @@ export class Runtime extends EventEmitter {
     if (this.state === 'exited') return;
     this.state = 'exited';
     this.clearTemps();
+    this.history?.backToPresent(this);
     // As when a process is killed: its stores into shared file mappings still reach the files.
     this.proc.kernel.sharedMaps.removeAll(this.machine.mem);
   }
@@ -191,14 +222,19 @@ export class Runtime extends EventEmitter {
       const stepping = mode.kind === 'stepInsn' || mode.kind === 'stepWhile';
       const t0 = performance.now(), i0 = this.machine.cpu.instret;
       let stop: StopReason;
+      const untilPresent = this.history?.untilPresent(this);
       if (stepping) {
         this.machine.singleStep = true;
         try { stop = this.machine.run(); } finally { this.machine.singleStep = false; }
+      } else if (untilPresent !== undefined) {
+        // In the past: run exactly up to the present, where the live guest takes over.
+        stop = this.machine.run({ maxInsns: Math.min(this.slice, untilPresent) });
       } else {
         // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does.
         stop = this.machine.run({ maxInsns: this.slice, atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.cpu.instret - i0);
       }
+      if (this.history?.untilPresent(this) === 0) this.history.backToPresent(this);
       // Timers (setitimer, timer_create) fire between slices.
       const killed = stop.kind === 'budget' ? this.proc.fireTimers() : undefined;
       if (killed) { this.finish(killed); return; }
@@ -308,7 +344,7 @@ export class Runtime extends EventEmitter {
       case 'exit': this.finish(this.proc.handleStop(p.stop)!); return true;
       case 'syscall': {
         const pc = cpu.pc;
-        const r = this.innerSyscall?.(this.machine);
+        const r = this.innerSyscall.get(this.machine)?.(this.machine);
         if (r) {
           if (r.kind === 'exit') { this.finish(this.proc.handleStop(r)!); return true; }
           return this.interpret(r, { kind: 'continue' }) === undefined;
@@ -337,6 +373,9 @@ export class Runtime extends EventEmitter {
     this.emit('stopped', s);
     this.emit('update', { running: false });
   }
+
+  /** A stop reached outside a run (time travel: the guest was replaced by its past). */
+  reportStop(s: RuntimeStop): void { this.stopWith(s); }
 
   /** Stop on entry / after launch (the session reports it). */
   stopOnEntry(): void { this.stopWith({ reason: 'entry' }); }

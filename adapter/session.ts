@@ -9,6 +9,7 @@ import { BreakpointManager } from './breakpoints';
 import { CAPABILITIES } from './capabilities';
 import { ConfigError, validateConfig, type LaunchConfig } from './config';
 import { CUSTOM_HANDLERS, isCustomRequest } from './custom';
+import { reverseContinue, stepBack } from './reverse';
 import { disassemble } from './disassemble';
 import { evaluate, frameEnv } from './evaluate';
 import { FrameReader, messageProblem } from './framing';
@@ -235,6 +236,12 @@ export class TbscopeSession extends LoggingDebugSession {
   protected override nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, 'over', a.granularity); }
   protected override stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, 'in', a.granularity); }
   protected override stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, 'out', a.granularity); }
+  protected override stepBackRequest(r: DebugProtocol.StepBackResponse, a: DebugProtocol.StepBackArguments): void {
+    this.handle(r, () => stepBack(this.stopped(), a.granularity));
+  }
+  protected override reverseContinueRequest(r: DebugProtocol.ReverseContinueResponse): void {
+    this.handle(r, () => reverseContinue(this.stopped()));
+  }
 
   // ---- breakpoints -------------------------------------------------------------------------
 

@@ -5,10 +5,11 @@
 import { ElfError } from '../emulator/elf/elf';
 import { HostError } from '../emulator/host';
 import { LoadError } from '../emulator/linux/loader';
+import { ReplayDivergence } from '../emulator/record';
 import { createProcess, type GuestProcess } from '../emulator/linux/process';
 import { Machine } from '../emulator/machine';
-import { createNodeHost } from '../emulator/node/host';
 import { attachLogs } from './logs';
+import { guestIo } from './recording';
 import { CliError, type RunOptions } from './options';
 import { PluginExit, type PluginManager } from '../emulator/plugins/index';
 import { loadCliPlugins } from './plugins';
@@ -35,21 +36,22 @@ export interface GuestRun {
 /** Load errors are the user's business: one line, no stack. */
 function asCliError(e: unknown): unknown {
   if (e instanceof ElfError || e instanceof LoadError) return new CliError(e.message);
-  if (e instanceof HostError) return new CliError(e.message);
+  if (e instanceof HostError || e instanceof ReplayDivergence) return new CliError(e.message);
   return e;
 }
 
 export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
   const o = cfg.options;
   const toLine = (line: string) => cfg.log(line.endsWith('\n') ? line : line + '\n');
-  const host = createNodeHost({ deterministic: o.deterministic, log: toLine });
+  const io = guestIo(o, cfg.argv, cfg.envp, toLine);
+  const { host, run } = io;
   const machine = new Machine({ oneInsnPerTb: o.oneInsnPerTb, hotCode: o.hotCode });
 
   let proc: GuestProcess;
   try {
     proc = createProcess({
-      program: o.program, argv: cfg.argv, env: cfg.envp, host, machine, sysroot: o.ldPrefix,
-      deterministic: o.deterministic, strace: o.log.has('strace'), unimp: o.log.has('unimp'),
+      program: run.program, argv: run.argv, env: run.envp, host, machine, sysroot: run.sysroot,
+      deterministic: run.deterministic, strace: o.log.has('strace'), unimp: o.log.has('unimp'),
     });
   } catch (e) {
     throw asCliError(e);
@@ -69,11 +71,13 @@ export async function runGuest(cfg: GuestConfig): Promise<GuestRun> {
     status = end.status;
   } catch (e) {
     // A plugin ended the emulation (QEMU plugins call exit(), e.g. stoptrigger).
-    if (!(e instanceof PluginExit)) throw e;
+    if (!(e instanceof PluginExit)) throw asCliError(e);
     status = e.code & 0xff;
   }
   // QEMU runs the plugins' atexit callbacks however the guest ended (their reports).
   plugins?.atexit();
   const { tbsTranslated, regionsBuilt, tbsPromoted } = machine.stats;
-  return { status, tbsTranslated, guestInsns: machine.cpu.instret, regionsBuilt, tbsPromoted };
+  const guestInsns = machine.cpu.instret;
+  io.finish({ status, insns: guestInsns });
+  return { status, tbsTranslated, guestInsns, regionsBuilt, tbsPromoted };
 }

@@ -37,6 +37,10 @@ export interface RunOptions {
   stats: boolean;
   /** Fixed clock and random bytes, so instruction counts repeat from run to run. */
   deterministic: boolean;
+  /** -record FILE: log every host call's result to FILE (docs/time-travel.md). */
+  recordFile?: string;
+  /** -replay FILE: run the recorded program again from FILE's host log, touching no host. */
+  replayFile?: string;
 }
 
 export type Command =
@@ -99,6 +103,10 @@ export const OPTIONS = new Map<string, OptionSpec>(Object.entries({
     apply: (o) => { o.stats = true; } },
   deterministic: { help: 'fixed clock and random bytes, so runs and instruction counts repeat',
     apply: (o) => { o.deterministic = true; } },
+  record: { arg: 'file', help: 'record the run (every input from the host) to file, for -replay and the debugger',
+    apply: (o, v) => { o.recordFile = v; } },
+  replay: { arg: 'file', help: 'run a recording again: the same instructions and output, no host touched (no program arguments)',
+    apply: (o, v) => { o.replayFile = v; } },
   version: { help: 'display version information and exit', apply: () => ({ kind: 'version' }) },
 }));
 
@@ -131,6 +139,11 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
     }
     const early = spec.apply(o, value);
     if (early) return early;
+  }
+  if (o.replayFile !== undefined) {
+    if (i < argv.length) throw new CliError('-replay takes the program and its arguments from the recording; give none');
+    if (o.recordFile !== undefined) throw new CliError('-record and -replay cannot be used together');
+    return { kind: 'run', options: o };
   }
   if (i >= argv.length) throw new CliError('no user program specified (try -h)');
   o.program = argv[i];

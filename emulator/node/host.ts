@@ -199,7 +199,7 @@ function nodeFs(confine?: Confinement): HostFs {
 }
 
 /** Writes all of data to a host fd (stdio may be non-blocking: EAGAIN retries). */
-function writeAll(fd: number, data: Uint8Array): void {
+export function writeAll(fd: number, data: Uint8Array): void {
   let off = 0;
   while (off < data.length) {
     try { off += fs.writeSync(fd, data, off, data.length - off); } catch (e) {
