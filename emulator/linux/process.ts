@@ -67,6 +67,8 @@ export interface GuestProcess {
    * entered at the current pc, or the process's end when one kills it.
    */
   fireTimers(): ProcessEnd | undefined;
+  /** Instructions until the next timer is due (undefined: none armed): how far a run may go before fireTimers. */
+  insnsUntilTimer(): number | undefined;
   /** Runs the guest to its end (CLI). Debugger-only stops (breakpoint, step, watchpoint, syscall) return with status -1. */
   runToExit(opts?: { sliceInsns?: number }): ProcessEnd;
 }
@@ -157,6 +159,7 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
     get ended() { return ended; },
     handleStop,
     fireTimers,
+    insnsUntilTimer: () => insnsUntilNextTimer(kernel),
     runToExit(o = {}) {
       // No budget unless asked: a budget makes the Machine cut TBs short near the limit, which
       // would change the block counts plugins see. An armed timer ends the run at the first TB
