@@ -15,7 +15,9 @@ import type { HostServices } from '../emulator/host';
 import type { GuestProcess } from '../emulator/linux/process';
 import type { Machine } from '../emulator/machine';
 import type { Runtime, RuntimeStop } from './runtime';
-import { AdapterError } from './target';
+import { AdapterError, hex } from './target';
+import { accessWatchModule, type Hit } from './watch';
+import { attachToMachine, installModule, PluginManager } from '../emulator/plugins/index';
 
 export interface GuestParts { machine: Machine; proc: GuestProcess }
 
@@ -98,10 +100,35 @@ export class History {
     return last ? { insns: last.insns, stop: { reason: 'breakpoint' } } : { insns: 0, stop: { reason: 'entry', description: 'start of the run' } };
   }
 
-  /** A new guest on the recording, run to exactly `target` instructions; probes report each arrival at one of `at`. */
-  private replayTo(target: number, at?: Set<number>, hit?: (h: ProbeHit) => void): GuestParts {
+  /**
+   * The last write before now to one of `ranges` ("who wrote this"): a probing re-execution with
+   * the data-breakpoint plugin (adapter/watch.ts) on the replayed guest, which stops right after
+   * each write; the target is the count after the last one.
+   */
+  reverseWriteTarget(rt: Runtime, ranges: { addr: number; len: number }[]): { insns: number; stop: RuntimeStop } | undefined {
+    const now = insnsOf(rt.machine);
+    const watches = ranges.map((r) => ({ ...r, access: 'write' as const }));
+    const writes: (Hit & { insns: number })[] = [];
+    let pending: Hit[] = [];
+    this.replayTo(now, undefined, (h) => { for (const w of pending) writes.push({ ...w, insns: h.insns }); pending = []; }, (parts) => {
+      const mgr = new PluginManager({ out: () => undefined, error: () => undefined });
+      installModule(mgr, 'tbscope-reverse-watch', accessWatchModule({
+        watches: () => watches, hit: (h) => pending.push(h), pause: () => parts.machine.requestPause(), setClear: () => undefined,
+      }), []);
+      attachToMachine(mgr, parts.machine);
+      mgr.vcpuInit(0);
+    });
+    const last = writes.filter((w) => w.insns < now).pop();
+    if (!last) return undefined;
+    const what = `write of ${last.size} bytes at ${hex(last.vaddr)} by the instruction at ${hex(last.pc)}`;
+    return { insns: last.insns, stop: { reason: 'data breakpoint', description: what, text: what } };
+  }
+
+  /** A new guest on the recording, run to exactly `target` instructions; probes report each arrival at one of `at` (and each pause a plugin asked for). */
+  private replayTo(target: number, at?: Set<number>, hit?: (h: ProbeHit) => void, setup?: (parts: GuestParts) => void): GuestParts {
     const parts = this.build(replayHost(this.log));
     const m = parts.machine;
+    setup?.(parts);
     for (const pc of at ?? []) m.addBreakpoint(pc);
     while (insnsOf(m) < target) {
       // Timers fire where the live run fired them: at the first TB boundary after their deadline.
@@ -113,7 +140,7 @@ export class History {
         case 'budget':
           if (parts.proc.fireTimers()) throw new AdapterError('re-execution ended early: the run cannot be reproduced');
           break;
-        case 'breakpoint': hit?.({ insns: insnsOf(m), pc: stop.pc, sp: m.cpu.getXNum(2) }); break;
+        case 'breakpoint': case 'pause': hit?.({ insns: insnsOf(m), pc: m.cpu.pc, sp: m.cpu.getXNum(2) }); break;
         case 'ebreak': m.cpu.pc += (m.mem.read(stop.pc, 2, true)[0] & 3) === 3 ? 4 : 2; break;
         case 'signal': if (parts.proc.handleStop(stop)) throw new AdapterError('re-execution ended early: the run cannot be reproduced'); break;
         default: throw new AdapterError(`re-execution stopped unexpectedly (${stop.kind}): the run cannot be reproduced`);
@@ -155,10 +182,15 @@ export function stepBack(rt: Runtime, granularity: string | undefined): void {
   arrive(rt, h, h.stepBackTarget(rt, granularity !== 'instruction'), { reason: 'step' });
 }
 
-/** DAP reverseContinue: to the previous user breakpoint hit, or the start of the run. */
-export function reverseContinue(rt: Runtime): void {
+/**
+ * DAP reverseContinue: to the previous user breakpoint hit or the previous write to a range
+ * watched by a data breakpoint, whichever is later, or the start of the run.
+ */
+export function reverseContinue(rt: Runtime, writeRanges: { addr: number; len: number }[] = []): void {
   const h = ready(rt);
-  const t = h.reverseContinueTarget(rt);
+  const bp = h.reverseContinueTarget(rt);
+  const write = writeRanges.length ? h.reverseWriteTarget(rt, writeRanges) : undefined;
+  const t = write && write.insns > bp.insns ? write : bp;
   arrive(rt, h, t.insns, t.stop);
 }
 

@@ -188,6 +188,8 @@ export class TbscopeSession extends LoggingDebugSession {
     e.body.description = s.description;
     e.body.allThreadsStopped = true;
     if (s.hitBreakpointIds?.length) e.body.hitBreakpointIds = s.hitBreakpointIds;
+    // A signal is easy to miss as a badge in the Call Stack: it is said in the Debug Console too.
+    if (s.reason === 'exception' && s.text?.startsWith('SIG')) this.sendEvent(new OutputEvent(`tbscope: ${s.description}\n`, 'important'));
     this.sendEvent(e);
   }
 
@@ -240,7 +242,7 @@ export class TbscopeSession extends LoggingDebugSession {
     this.handle(r, () => stepBack(this.stopped(), a.granularity));
   }
   protected override reverseContinueRequest(r: DebugProtocol.ReverseContinueResponse): void {
-    this.handle(r, () => reverseContinue(this.stopped()));
+    this.handle(r, () => reverseContinue(this.stopped(), this.watches.writeRanges()));
   }
 
   // ---- breakpoints -------------------------------------------------------------------------

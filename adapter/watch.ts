@@ -22,7 +22,7 @@ import { ADDR_LIMIT } from '../emulator/memory/memory';
 export const DEBUGGER_PLUGIN = 'tbscope-debugger';
 
 interface Watch { id: number; addr: number; len: number; access: DebugProtocol.DataBreakpointAccessType; condition?: string; hitCondition?: string; hits: number }
-interface Hit { pc: number; vaddr: number; size: number; store: boolean }
+export interface Hit { pc: number; vaddr: number; size: number; store: boolean }
 
 /** dataId text: "0x<addr>/<len>". */
 export function dataId(addr: number, len: number): string { return `${hex(addr)}/${len}`; }
@@ -128,50 +128,15 @@ export class DataBreakpoints {
   }
 
   private module(rt: Runtime): PluginModule {
-    return {
-      apiVersion: 7,
-      install: (api) => {
-        // Per vCPU: 1 while an access hit and the TB has not been left yet. The exec callbacks
-        // are conditional on it, so the generated code only tests it until a hit.
-        const hit = api.scoreboardU64(api.scoreboardNew(8));
-        this.clearHit = () => api.u64Set(hit, 0, 0);
-        const onHit = (vcpu: number, vaddr: number, size: number, store: boolean, pc: unknown): void => {
-          this.hits.push({ pc: pc as number, vaddr, size, store });
-          api.u64Set(hit, vcpu, 1);
-          rt.machine.requestPause();
-        };
-        // Runs on every access: kept small (the hit out of line, an indexed loop: for-of adds
-        // the iterator protocol's bytecode) so V8 inlines it into the translated code
-        // (emulator/node/v8-tuning.ts caps an inlined function at 250 bytes of bytecode).
-        const onMem = (vcpu: number, info: number, vaddr: number, pc: unknown) => {
-          const size = 1 << meminfoSizeShift(info), store = meminfoIsStore(info), ws = this.watches;
-          for (let i = 0; i < ws.length; i++) {
-            const w = ws[i];
-            if (vaddr < w.addr + w.len && vaddr + size > w.addr && (w.access === 'readWrite' || (w.access === 'write') === store)) {
-              onHit(vcpu, vaddr, size, store, pc);
-              return;
-            }
-          }
-        };
-        const leaveIfHit = (vcpu: number, pc: unknown) => { api.u64Set(hit, vcpu, 0); api.setPc(pc as number); };
-        // Loads, stores, LR/SC and AMOs, from the ISA table (an undecodable word counts: it traps).
-        const accessesMemory = (insn: PluginInsn): boolean => {
-          const b = api.insnData(insn);
-          const d = decode(api.insnVaddr(insn), b[0] | (b[1] << 8), b.length > 2 ? b[2] | (b[3] << 8) : 0);
-          const f = d && ISA[d.op].flags;
-          return !f || !!(f.load || f.store || f.amo);
-        };
-        api.registerVcpuTbTransCb(api.id, (_id, tb) => {
-          let afterAccess = false;
-          for (let i = 0; i < api.tbNInsns(tb); i++) {
-            const insn = api.tbGetInsn(tb, i);
-            if (afterAccess) api.registerVcpuInsnExecCondCb(insn, leaveIfHit, CbFlags.RW_REGS_PC, CondOp.NE, hit, 0, api.insnVaddr(insn));
-            afterAccess = accessesMemory(insn);
-            if (afterAccess) api.registerVcpuMemCb(insn, onMem, CbFlags.NO_REGS, MemRW.RW, api.insnVaddr(insn));
-          }
-        });
-      },
-    };
+    return accessWatchModule({
+      watches: () => this.watches, hit: (h) => this.hits.push(h), pause: () => rt.machine.requestPause(),
+      setClear: (clear) => { this.clearHit = clear; },
+    });
+  }
+
+  /** The ranges watched for writes (reverse continue looks for the last write to them). */
+  writeRanges(): { addr: number; len: number }[] {
+    return this.watches.filter((w) => w.access !== 'read').map((w) => ({ addr: w.addr, len: w.len }));
   }
 
   /** The stop for the accesses seen since the last check (conditions and hit counts applied), if any. */
@@ -192,4 +157,65 @@ export class DataBreakpoints {
     }
     return undefined;
   }
+}
+
+/** What the access-watching plugin reports to: the ranges, the hits, and the machine to pause. */
+export interface AccessWatch {
+  /** Read on every memory access: keep it one array. */
+  watches(): readonly { addr: number; len: number; access: DebugProtocol.DataBreakpointAccessType }[];
+  hit(h: Hit): void;
+  pause(): void;
+  /** Receives the function that clears the "access hit" flag after a stop. */
+  setClear(clear: () => void): void;
+}
+
+/**
+ * The internal plugin behind data breakpoints (see the header): used by DataBreakpoints on the
+ * live guest and by adapter/reverse.ts on a replayed one ("who wrote this").
+ */
+export function accessWatchModule(w: AccessWatch): PluginModule {
+  return {
+    apiVersion: 7,
+    install: (api) => {
+      // Per vCPU: 1 while an access hit and the TB has not been left yet. The exec callbacks
+      // are conditional on it, so the generated code only tests it until a hit.
+      const hit = api.scoreboardU64(api.scoreboardNew(8));
+      w.setClear(() => api.u64Set(hit, 0, 0));
+      const onHit = (vcpu: number, vaddr: number, size: number, store: boolean, pc: unknown): void => {
+        w.hit({ pc: pc as number, vaddr, size, store });
+        api.u64Set(hit, vcpu, 1);
+        w.pause();
+      };
+      // Runs on every access: kept small (the hit out of line, an indexed loop: for-of adds
+      // the iterator protocol's bytecode) so V8 inlines it into the translated code
+      // (emulator/node/v8-tuning.ts caps an inlined function at 250 bytes of bytecode).
+      const onMem = (vcpu: number, info: number, vaddr: number, pc: unknown) => {
+        const size = 1 << meminfoSizeShift(info), store = meminfoIsStore(info), ws = w.watches();
+        for (let i = 0; i < ws.length; i++) {
+          const r = ws[i];
+          if (vaddr < r.addr + r.len && vaddr + size > r.addr && (r.access === 'readWrite' || (r.access === 'write') === store)) {
+            onHit(vcpu, vaddr, size, store, pc);
+            return;
+          }
+        }
+      };
+      const leaveIfHit = (vcpu: number, pc: unknown) => { api.u64Set(hit, vcpu, 0); api.setPc(pc as number); };
+      // Loads, stores, LR/SC and AMOs, from the ISA table (an undecodable word counts: it traps).
+      const accessesMemory = (insn: PluginInsn): boolean => {
+        const b = api.insnData(insn);
+        const d = decode(api.insnVaddr(insn), b[0] | (b[1] << 8), b.length > 2 ? b[2] | (b[3] << 8) : 0);
+        const f = d && ISA[d.op].flags;
+        return !f || !!(f.load || f.store || f.amo);
+      };
+      api.registerVcpuTbTransCb(api.id, (_id, tb) => {
+        let afterAccess = false;
+        for (let i = 0; i < api.tbNInsns(tb); i++) {
+          const insn = api.tbGetInsn(tb, i);
+          if (afterAccess) api.registerVcpuInsnExecCondCb(insn, leaveIfHit, CbFlags.RW_REGS_PC, CondOp.NE, hit, 0, api.insnVaddr(insn));
+          afterAccess = accessesMemory(insn);
+          if (afterAccess) api.registerVcpuMemCb(insn, onMem, CbFlags.NO_REGS, MemRW.RW, api.insnVaddr(insn));
+        }
+      });
+    },
+  };
 }

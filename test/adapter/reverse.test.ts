@@ -9,6 +9,7 @@
 
 import { strict as assert } from 'node:assert';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { OBJDUMP, requireTool, run } from '../support/oracles';
 import { example, exitCode, failure, launch, markerLine, openSession, registers, request, source, topFrame, type Session } from './helpers';
 
 interface Point { line: number; regs: string; stack: string; table: string; insns: number }
@@ -113,6 +114,38 @@ describe('adapter: step back, reverse continue, goto', function () {
     assert.equal(await exit, 0);
     assert.equal((s.output.stdout ?? '').match(/total=10 counter=5/g)?.length, 1, `output once: ${s.output.stdout}`);
     assert.equal(/total insns: (\d+)/.exec(s.output.console ?? '')?.[1], plainCount, 'the insn plugin counts as without time travel');
+  });
+
+  it('reverse-continues to the last writes to a watched variable: the exact instruction and the value written', async function () {
+    const objdump = requireTool(this, OBJDUMP);
+    await startAt('print');
+    const f = await topFrame(s);
+    const info = await s.dc.customRequest('dataBreakpointInfo', { name: 'counter', frameId: f.id }) as DebugProtocol.DataBreakpointInfoResponse;
+    assert.ok(info.body.dataId, info.body.description);
+    await s.dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }] });
+    const disasm = run(objdump, ['-d', '--no-show-raw-insn', example('step')]).stdout;
+    const counterAt = numberIn(info.body.dataId!);
+    for (const want of [5, 4, 3]) {
+      const e = await go(s.dc.customRequest('reverseContinue', { threadId: 1 }));
+      assert.equal(e.body.reason, 'data breakpoint');
+      const m = /write of 4 bytes at (0x[0-9a-f]+) by the instruction at (0x[0-9a-f]+)/.exec(e.body.description ?? '');
+      assert.ok(m, e.body.description);
+      assert.equal(Number(m[1]), counterAt);
+      const writer = Number(m[2]);
+      // objdump: the writer is a store in add(), and the stop is right after it.
+      const line = disasm.split('\n').find((l) => l.trim().startsWith(`${writer.toString(16)}:`));
+      assert.match(line ?? '', /\tsw\t/, `the instruction at ${m[2]}: ${line}`);
+      const top = await topFrame(s);
+      assert.equal(top.name.replace(/\+.*/, ''), 'add');
+      const pc = numberIn(top.instructionPointerReference);
+      assert.ok(pc === writer + 2 || pc === writer + 4, `stopped at 0x${pc.toString(16)}, right after the store`);
+      const v = await request<{ result: string }>(s, 'evaluate', { expression: 'counter', frameId: top.id, context: 'watch' });
+      assert.equal(Number(v.result), want);
+      // And one instruction earlier the value was not yet written.
+      await go(s.dc.customRequest('stepBack', { threadId: 1, granularity: 'instruction' }));
+      const before = await request<{ result: string }>(s, 'evaluate', { expression: 'counter', frameId: (await topFrame(s)).id, context: 'watch' });
+      assert.equal(Number(before.result), want - 1);
+    }
   });
 
   it('tbscope/goto reaches any instruction count up to the present, no further', async function () {
