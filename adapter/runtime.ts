@@ -12,7 +12,7 @@ import type { SymbolTable } from '../emulator/elf/symbols';
 import { createGuest, type Guest, type GuestOptions } from '../emulator/guest';
 import type { GuestProcess, ProcessEnd } from '../emulator/linux/process';
 import type { Machine } from '../emulator/machine';
-import { createNodeHost } from '../emulator/node/host';
+import { createNodeHost, hostFileWriter } from '../emulator/node/host';
 import { recordHost } from '../emulator/record';
 import type { HostServices } from '../emulator/host';
 import { loadPlugins, PluginManager } from '../emulator/plugins/index';
@@ -154,6 +154,7 @@ export class Runtime extends EventEmitter {
     const plugins = new PluginManager({
       out: (text) => emit('console', text),
       error: (line) => emit('important', line.endsWith('\n') ? line : line + '\n'),
+      writeFile: hostFileWriter(cfg.cwd ?? path.dirname(cfg.program)),
     });
     // Hot pages are shown by default: with no plugins configured, hotpages is loaded.
     const specs = cfg.plugins ?? ['hotpages'];
@@ -268,14 +269,20 @@ export class Runtime extends EventEmitter {
         this.machine.singleStep = true;
         try { stop = this.proc.run(); } finally { this.machine.singleStep = false; }
       } else if (untilPresent !== undefined) {
-        // In the past: run exactly up to the present, where the live guest takes over.
-        stop = this.proc.run({ maxInsns: Math.min(this.slice, untilPresent) });
+        // In the past: run exactly up to the present, where the live guest takes over (or softly
+        // to the next timer's deadline, where the live run fired it).
+        const toTimer = this.proc.insnsUntilTimer() ?? Infinity, cap = Math.min(this.slice, untilPresent);
+        stop = toTimer < cap ? this.proc.run({ maxInsns: toTimer, atBlockBoundary: true }) : this.proc.run({ maxInsns: cap });
       } else {
-        // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does.
-        stop = this.proc.run({ maxInsns: this.slice, atBlockBoundary: true });
+        // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does; it
+        // ends by the next timer's deadline, as the CLI's runs do, so timers fire at the same point.
+        stop = this.proc.run({ maxInsns: Math.min(this.slice, this.proc.insnsUntilTimer() ?? Infinity), atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.instret - i0);
       }
       if (this.history?.untilPresent(this) === 0) this.history.backToPresent(this);
+      // Timers (setitimer, timer_create) fire between slices.
+      const killed = stop.kind === 'budget' ? this.proc.fireTimers() : undefined;
+      if (killed) { this.finish(killed); return; }
       this.announceThreads();
       const next = this.interpret(stop, mode);
       if (next === undefined) return;

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadPlugins, PluginLoadError, PluginManager } from '../emulator/plugins/index';
 import { CliError } from './options';
+import { hostFileWriter } from '../emulator/node/host';
 
 // A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
 const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
@@ -17,6 +18,7 @@ export async function loadCliPlugins(specs: readonly string[], out: ((text: stri
   const manager = new PluginManager({
     out: (text) => out?.(text),
     error: (line) => { writeSync(2, line.endsWith('\n') ? line : line + '\n'); },
+    writeFile: hostFileWriter(process.cwd()),
   });
   try {
     await loadPlugins(manager, specs, { importModule: (path) => importUrl(pathToFileURL(resolve(path)).href) });

@@ -23,6 +23,7 @@ import { Task, type Blocker } from './task';
 import { FutexQueues } from './futex';
 
 const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+import { ProcessTimers } from './timers';
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
@@ -108,6 +109,8 @@ export class LinuxKernel {
   readonly futexes = new FutexQueues();
   /** Set by a syscall that wants the scheduler to run another thread once it has returned (clone, sched_yield). */
   private yieldAfterSyscall = false;
+  /** setitimer/alarm and POSIX timers (syscalls/timers.ts). */
+  readonly timers = new ProcessTimers();
   /** Time the guest has slept (nanosleep never blocks the host; clocks add this instead). */
   sleptNs = 0n;
   private readonly startNs: bigint;
@@ -312,7 +315,7 @@ export class LinuxKernel {
   }
 
   private dispatch(): StopReason | undefined {
-    const nr = this.cpu.getXNum(17);
+    const nr = this.cpu.getXNum(17), pc = this.cpu.pc;
     const def = lookupSyscall(nr);
     if (!def) {
       if (this.strace) this.log(formatUnknownSyscall(this, nr));
@@ -353,6 +356,13 @@ export class LinuxKernel {
       const { signo, info } = this.queued;
       this.queued = undefined;
       deliverToHandler(this, signo, info, def.setsRegs ? this.cpu.pc : this.cpu.pc + 4);
+    }
+    if (this.timers.armedSince) {
+      // A timer was armed: the run ends here (a soft budget stop after the ecall, where its TB
+      // ends anyway) so the run loop can bound the next run by the timer's deadline.
+      this.timers.armedSince = false;
+      if (this.cpu.pc === pc && !def.setsRegs) this.cpu.pc = pc + 4;
+      return { kind: 'budget', pc: this.cpu.pc };
     }
     return undefined;
   }

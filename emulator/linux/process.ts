@@ -15,6 +15,7 @@ import { buildInitialStack, type BuiltStack } from './stack';
 import { deliverToHandler } from './sigframe';
 import { handlerOf } from './syscalls/signals';
 import { Scheduler, type RunOptions } from './scheduler';
+import { fireDueTimers, insnsUntilNextTimer } from './syscalls/timers';
 
 /** Where dynamically linked programs find their interpreter when no -L is given (Debian's cross sysroot). */
 export const DEFAULT_SYSROOT = '/usr/riscv64-linux-gnu';
@@ -65,6 +66,13 @@ export interface GuestProcess {
   /** Runs the guest's threads (scheduler.ts) until a stop to interpret or the budget ends. */
   run(opts?: RunOptions): StopReason;
   readonly scheduler: Scheduler;
+  /**
+   * Raises the signals of the timers that are due (between slices of a run): a guest handler is
+   * entered at the current pc, or the process's end when one kills it.
+   */
+  fireTimers(): ProcessEnd | undefined;
+  /** Instructions until the next timer is due (undefined: none armed): how far a run may go before fireTimers. */
+  insnsUntilTimer(): number | undefined;
   /** Runs the guest to its end (CLI). Debugger-only stops (breakpoint, step, watchpoint, syscall) return with status -1. */
   runToExit(opts?: { sliceInsns?: number }): ProcessEnd;
 }
@@ -143,17 +151,35 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
   };
 
   const scheduler = new Scheduler(machine, kernel);
+  const fireTimers = (): ProcessEnd | undefined => {
+    if (ended) return ended;
+    const death = fireDueTimers(kernel);
+    if (death) return handleStop(death);
+    if (kernel.queued) {
+      const { signo, info } = kernel.queued;
+      kernel.queued = undefined;
+      deliverToHandler(kernel, signo, info, machine.cpu.pc);
+    }
+    return undefined;
+  };
+
   return {
     machine, kernel, image, stack, exePath, scheduler,
     get ended() { return ended; },
     handleStop,
     run: (o) => scheduler.run(o),
+    fireTimers,
+    insnsUntilTimer: () => insnsUntilNextTimer(kernel),
     runToExit(o = {}) {
       // No budget unless asked: a budget makes the Machine cut TBs short near the limit, which
-      // would change the block counts plugins see.
+      // would change the block counts plugins see. An armed timer ends the run at the first TB
+      // boundary after its deadline (a soft budget: no TB is cut short).
       for (;;) {
-        const stop = scheduler.run(o.sliceInsns ? { maxInsns: o.sliceInsns } : {});
-        const end = handleStop(stop);
+        const toTimer = insnsUntilNextTimer(kernel);
+        const stop = toTimer !== undefined && !(o.sliceInsns && o.sliceInsns < toTimer)
+          ? scheduler.run({ maxInsns: toTimer, atBlockBoundary: true })
+          : scheduler.run(o.sliceInsns ? { maxInsns: o.sliceInsns } : {});
+        const end = stop.kind === 'budget' ? fireTimers() ?? handleStop(stop) : handleStop(stop);
         if (end) return end;
         const handled = stop.kind === 'signal' || stop.kind === 'ebreak'; // entered a guest handler
         if (!handled && stop.kind !== 'budget' && stop.kind !== 'pause' && stop.kind !== 'yield') return { status: -1, stop };

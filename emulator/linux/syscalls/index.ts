@@ -11,9 +11,10 @@ import { processSyscalls } from './process';
 import { signalSyscalls } from './signals';
 import { threadSyscalls } from './threads';
 import { timeSyscalls } from './time';
+import { timerSyscalls } from './timers';
 
 const TABLE = new Map<number, SyscallDef>();
-for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...threadSyscalls, ...epollSyscalls, ...timeSyscalls]) {
+for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...threadSyscalls, ...epollSyscalls, ...timeSyscalls, ...timerSyscalls]) {
   if (TABLE.has(def.nr)) throw new Error(`syscall ${def.nr} (${def.name}) defined twice`);
   TABLE.set(def.nr, def);
 }

@@ -5,10 +5,11 @@
 // from the retired-instruction count (kernel.ts) and random bytes from a fixed seed.
 
 import { NS, decodeTimespec, encodeTimespec, encodeTimeval } from '../abi';
-import { EINVAL } from '../errno';
-import type { LinuxKernel } from '../kernel';
 import type { StopReason } from '../../stop';
+import { EINTR, EINVAL } from '../errno';
+import type { LinuxKernel } from '../kernel';
 import { sleepUntil } from './threads';
+import { waitForSignal } from './timers';
 import type { SyscallDef } from './types';
 
 /** Current value of a Linux clock id, or undefined for an unknown clock. */
@@ -21,14 +22,24 @@ export function clockNs(k: LinuxKernel, id: number): bigint | undefined {
   }
 }
 
-/** Parks the thread until the time asked has passed (a deadline on the monotonic clock). */
-function sleepFor(k: LinuxKernel, nr: number, reqAddr: number, absoluteClock?: number): number | StopReason {
+/**
+ * Sleeps ns of virtual time. With a timer armed, one that fires meanwhile with a handler
+ * interrupts the sleep (EINTR, the time left in `remAddr` for a relative sleep), as on Linux;
+ * otherwise the thread parks until its deadline (scheduler.ts) and other threads run.
+ */
+function sleepFor(k: LinuxKernel, nr: number, reqAddr: number, absoluteClock?: number, remAddr = 0): number | StopReason {
   const { sec, nsec } = decodeTimespec(k.readBytes(reqAddr, 16));
   if (sec < 0n || nsec < 0n || nsec >= NS) return -EINVAL;
   let ns = sec * NS + nsec;
   if (absoluteClock !== undefined) ns -= clockNs(k, absoluteClock) ?? 0n;
   if (ns <= 0n) return 0;
-  return sleepUntil(k, nr, clockNs(k, 1)! + ns);
+  if (k.timers.armed().length === 0) return sleepUntil(k, nr, clockNs(k, 1)! + ns);
+  const start = clockNs(k, 1)!;
+  const r = waitForSignal(k, () => k.queued !== undefined, ns);
+  if (typeof r === 'object') return r;
+  if (r !== 'ready') return 0;
+  if (remAddr && absoluteClock === undefined) k.writeBytes(remAddr, encodeTimespec(ns - (clockNs(k, 1)! - start)));
+  return -EINTR;
 }
 
 export const timeSyscalls: SyscallDef[] = [
@@ -54,12 +65,12 @@ export const timeSyscalls: SyscallDef[] = [
       return 0;
     },
   },
-  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, 101, k.u(0)) },
+  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, 101, k.u(0), undefined, k.u(1)) },
   {
     nr: 115, name: 'clock_nanosleep', args: 'CdTP', fn: (k) => {
       const id = k.i(0);
       if (clockNs(k, id) === undefined) return -EINVAL;
-      return sleepFor(k, 115, k.u(2), k.i(1) & 1 ? id : undefined); // TIMER_ABSTIME
+      return sleepFor(k, 115, k.u(2), k.i(1) & 1 ? id : undefined, k.u(3)); // TIMER_ABSTIME
     },
   },
   {
