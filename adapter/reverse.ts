@@ -131,9 +131,15 @@ export class History {
     setup?.(parts);
     for (const pc of at ?? []) m.addBreakpoint(pc);
     while (insnsOf(m) < target) {
-      const stop = m.run({ maxInsns: target - insnsOf(m) });
+      // Timers fire where the live run fired them: at the first TB boundary after their deadline.
+      const toTimer = parts.proc.insnsUntilTimer();
+      const stop = toTimer !== undefined && toTimer < target - insnsOf(m)
+        ? m.run({ maxInsns: toTimer, atBlockBoundary: true })
+        : m.run({ maxInsns: target - insnsOf(m) });
       switch (stop.kind) {
-        case 'budget': break;
+        case 'budget':
+          if (parts.proc.fireTimers()) throw new AdapterError('re-execution ended early: the run cannot be reproduced');
+          break;
         case 'breakpoint': case 'pause': hit?.({ insns: insnsOf(m), pc: m.cpu.pc, sp: m.cpu.getXNum(2) }); break;
         case 'ebreak': m.cpu.pc += (m.mem.read(stop.pc, 2, true)[0] & 3) === 3 ? 4 : 2; break;
         case 'signal': if (parts.proc.handleStop(stop)) throw new AdapterError('re-execution ended early: the run cannot be reproduced'); break;

@@ -11,7 +11,7 @@ import { DebugInfo } from '../emulator/debuginfo/index';
 import type { SymbolTable } from '../emulator/elf/symbols';
 import { createProcess, type GuestProcess, type ProcessEnd } from '../emulator/linux/process';
 import { Machine } from '../emulator/machine';
-import { createNodeHost } from '../emulator/node/host';
+import { createNodeHost, hostFileWriter } from '../emulator/node/host';
 import { recordHost } from '../emulator/record';
 import type { HostServices } from '../emulator/host';
 import { attachToMachine, imageExtras, loadPlugins, PluginManager } from '../emulator/plugins/index';
@@ -152,6 +152,7 @@ export class Runtime extends EventEmitter {
     const plugins = new PluginManager({
       out: (text) => emit('console', text),
       error: (line) => emit('important', line.endsWith('\n') ? line : line + '\n'),
+      writeFile: hostFileWriter(cfg.cwd ?? path.dirname(cfg.program)),
     });
     // Hot pages are shown by default: with no plugins configured, hotpages is loaded.
     const specs = cfg.plugins ?? ['hotpages'];
@@ -227,14 +228,20 @@ export class Runtime extends EventEmitter {
         this.machine.singleStep = true;
         try { stop = this.machine.run(); } finally { this.machine.singleStep = false; }
       } else if (untilPresent !== undefined) {
-        // In the past: run exactly up to the present, where the live guest takes over.
-        stop = this.machine.run({ maxInsns: Math.min(this.slice, untilPresent) });
+        // In the past: run exactly up to the present, where the live guest takes over (or softly
+        // to the next timer's deadline, where the live run fired it).
+        const toTimer = this.proc.insnsUntilTimer() ?? Infinity, cap = Math.min(this.slice, untilPresent);
+        stop = toTimer < cap ? this.machine.run({ maxInsns: toTimer, atBlockBoundary: true }) : this.machine.run({ maxInsns: cap });
       } else {
-        // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does.
-        stop = this.machine.run({ maxInsns: this.slice, atBlockBoundary: true });
+        // Soft budget: a slice never splits a TB, so plugins count the blocks a CLI run does; it
+        // ends by the next timer's deadline, as the CLI's runs do, so timers fire at the same point.
+        stop = this.machine.run({ maxInsns: Math.min(this.slice, this.proc.insnsUntilTimer() ?? Infinity), atBlockBoundary: true });
         this.adaptSlice(performance.now() - t0, this.machine.cpu.instret - i0);
       }
       if (this.history?.untilPresent(this) === 0) this.history.backToPresent(this);
+      // Timers (setitimer, timer_create) fire between slices.
+      const killed = stop.kind === 'budget' ? this.proc.fireTimers() : undefined;
+      if (killed) { this.finish(killed); return; }
       const next = this.interpret(stop, mode);
       if (next === undefined) return;
       if (next !== mode) { mode = next; if (mode.kind === 'until') this.addTemp(mode.target); }

@@ -188,6 +188,8 @@ export class TbscopeSession extends LoggingDebugSession {
     e.body.description = s.description;
     e.body.allThreadsStopped = true;
     if (s.hitBreakpointIds?.length) e.body.hitBreakpointIds = s.hitBreakpointIds;
+    // A signal is easy to miss as a badge in the Call Stack: it is said in the Debug Console too.
+    if (s.reason === 'exception' && s.text?.startsWith('SIG')) this.sendEvent(new OutputEvent(`tbscope: ${s.description}\n`, 'important'));
     this.sendEvent(e);
   }
 

@@ -12,6 +12,7 @@ import type { Machine } from '../emulator/machine';
 import { loadPlugins, PluginLoadError, PluginManager } from '../emulator/plugins/index';
 import { attachToMachine, codeSpan } from '../emulator/plugins/machine-binding';
 import { CliError } from './options';
+import { hostFileWriter } from '../emulator/node/host';
 
 // A real dynamic import() even from the CommonJS bundle, so .mjs plugins load too.
 const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
@@ -23,6 +24,7 @@ export async function loadCliPlugins(
   const manager = new PluginManager({
     out: (text) => out?.(text),
     error: (line) => { writeSync(2, line.endsWith('\n') ? line : line + '\n'); },
+    writeFile: hostFileWriter(process.cwd()),
   });
   try {
     await loadPlugins(manager, specs, { importModule: (path) => importUrl(pathToFileURL(resolve(path)).href) });

@@ -130,6 +130,8 @@ try {
     }
     const errors = await errorToasts();
     if (errors.length) throw new Error(`${label}: error notification: ${errors.join(' | ')}`);
+    // The whole stack comes in one answer: no "Load More Stack Frames" row that loads nothing.
+    if (await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'Load More Stack Frames' }).count()) throw new Error(`${label}: the Call Stack shows "Load More Stack Frames"`);
   };
 
   const timed = async (key, label) => {

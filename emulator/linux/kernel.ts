@@ -19,6 +19,7 @@ import type { MapName } from './procfs';
 import { FileMappings } from './filemaps';
 import { SharedFileMappings } from './sharedmaps';
 import type { MmapCursor } from './layout';
+import { ProcessTimers } from './timers';
 
 /** What the Linux layer needs of the Machine (emulator/machine.ts satisfies it structurally). */
 export interface LinuxMachine {
@@ -26,7 +27,7 @@ export interface LinuxMachine {
   mem: GuestMemory;
   /** Called at each ecall with cpu.pc at the ecall; undefined = continue after it. */
   syscallHandler?(m: never): StopReason | undefined;
-  run(opts?: { maxInsns?: number }): StopReason;
+  run(opts?: { maxInsns?: number; atBlockBoundary?: boolean }): StopReason;
   /** Drops translations overlapping [addr, addr+len) (munmap, mprotect, file remaps, flush_icache). */
   invalidateRange(addr: number, len: number): void;
   flush(): void;
@@ -85,6 +86,8 @@ export class LinuxKernel {
   /** A signal to enter a guest handler for once the current syscall has returned. */
   queued?: { signo: number; info: SigInfo };
   clearChildTid = 0;
+  /** setitimer/alarm and POSIX timers (syscalls/timers.ts). */
+  readonly timers = new ProcessTimers();
   /** Time the guest has slept (nanosleep never blocks the host; clocks add this instead). */
   sleptNs = 0n;
   private readonly startNs: bigint;
@@ -194,7 +197,7 @@ export class LinuxKernel {
 
   /** Runs the syscall in a7 with a0..a5; sets a0 unless the process ended. */
   syscall(): StopReason | undefined {
-    const nr = this.cpu.getXNum(17);
+    const nr = this.cpu.getXNum(17), pc = this.cpu.pc;
     const def = lookupSyscall(nr);
     if (!def) {
       if (this.strace) this.log(formatUnknownSyscall(this, nr));
@@ -226,6 +229,13 @@ export class LinuxKernel {
       const { signo, info } = this.queued;
       this.queued = undefined;
       deliverToHandler(this, signo, info, def.setsRegs ? this.cpu.pc : this.cpu.pc + 4);
+    }
+    if (this.timers.armedSince) {
+      // A timer was armed: the run ends here (a soft budget stop after the ecall, where its TB
+      // ends anyway) so the run loop can bound the next run by the timer's deadline.
+      this.timers.armedSince = false;
+      if (this.cpu.pc === pc && !def.setsRegs) this.cpu.pc = pc + 4;
+      return { kind: 'budget', pc: this.cpu.pc };
     }
     return undefined;
   }

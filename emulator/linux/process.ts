@@ -14,6 +14,7 @@ import { SIGTRAP, signalDescription, signalExitStatus, uncaughtSignalMessage } f
 import { buildInitialStack, type BuiltStack } from './stack';
 import { deliverToHandler } from './sigframe';
 import { handlerOf } from './syscalls/signals';
+import { fireDueTimers, insnsUntilNextTimer } from './syscalls/timers';
 
 /** Where dynamically linked programs find their interpreter when no -L is given (Debian's cross sysroot). */
 export const DEFAULT_SYSROOT = '/usr/riscv64-linux-gnu';
@@ -61,6 +62,13 @@ export interface GuestProcess {
    * fault or ebreak with a guest handler, the handler has been entered).
    */
   handleStop(stop: StopReason): ProcessEnd | undefined;
+  /**
+   * Raises the signals of the timers that are due (between slices of a run): a guest handler is
+   * entered at the current pc, or the process's end when one kills it.
+   */
+  fireTimers(): ProcessEnd | undefined;
+  /** Instructions until the next timer is due (undefined: none armed): how far a run may go before fireTimers. */
+  insnsUntilTimer(): number | undefined;
   /** Runs the guest to its end (CLI). Debugger-only stops (breakpoint, step, watchpoint, syscall) return with status -1. */
   runToExit(opts?: { sliceInsns?: number }): ProcessEnd;
 }
@@ -134,16 +142,34 @@ export function createProcess(opts: ProcessOptions): GuestProcess {
     return ended;
   };
 
+  const fireTimers = (): ProcessEnd | undefined => {
+    if (ended) return ended;
+    const death = fireDueTimers(kernel);
+    if (death) return handleStop(death);
+    if (kernel.queued) {
+      const { signo, info } = kernel.queued;
+      kernel.queued = undefined;
+      deliverToHandler(kernel, signo, info, machine.cpu.pc);
+    }
+    return undefined;
+  };
+
   return {
     machine, kernel, image, stack, exePath,
     get ended() { return ended; },
     handleStop,
+    fireTimers,
+    insnsUntilTimer: () => insnsUntilNextTimer(kernel),
     runToExit(o = {}) {
       // No budget unless asked: a budget makes the Machine cut TBs short near the limit, which
-      // would change the block counts plugins see.
+      // would change the block counts plugins see. An armed timer ends the run at the first TB
+      // boundary after its deadline (a soft budget: no TB is cut short).
       for (;;) {
-        const stop = machine.run(o.sliceInsns ? { maxInsns: o.sliceInsns } : {});
-        const end = handleStop(stop);
+        const toTimer = insnsUntilNextTimer(kernel);
+        const stop = toTimer !== undefined && !(o.sliceInsns && o.sliceInsns < toTimer)
+          ? machine.run({ maxInsns: toTimer, atBlockBoundary: true })
+          : machine.run(o.sliceInsns ? { maxInsns: o.sliceInsns } : {});
+        const end = stop.kind === 'budget' ? fireTimers() ?? handleStop(stop) : handleStop(stop);
         if (end) return end;
         const handled = stop.kind === 'signal' || stop.kind === 'ebreak'; // entered a guest handler
         if (!handled && stop.kind !== 'budget' && stop.kind !== 'pause') return { status: -1, stop };

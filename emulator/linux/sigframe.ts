@@ -37,6 +37,23 @@ export interface SigInfo {
   addr?: number;
   /** Sender pid (kill). */
   pid?: number;
+  /** A POSIX timer's si_timerid, si_overrun and si_value (SI_TIMER). */
+  timer?: { id: number; overrun: number; value: bigint };
+}
+
+/** The 128-byte siginfo_t of a signal (the frame's first part; rt_sigtimedwait's result). */
+export function encodeSiginfo(signo: number, info: SigInfo): Uint8Array {
+  const bytes = new Uint8Array(128);
+  const dv = new DataView(bytes.buffer);
+  dv.setInt32(0, signo, true);
+  dv.setInt32(8, info.code, true);
+  if (info.addr !== undefined) dv.setBigUint64(16, BigInt(info.addr), true);
+  else if (info.timer) {
+    dv.setInt32(16, info.timer.id, true);
+    dv.setInt32(20, info.timer.overrun, true);
+    dv.setBigUint64(24, BigInt.asUintN(64, info.timer.value), true);
+  } else if (info.pid !== undefined) dv.setInt32(16, info.pid, true);
+  return bytes;
 }
 
 function saveRegs(cpu: CpuState, pc: number, dv: DataView, at: number): void {
@@ -66,10 +83,7 @@ export function deliverToHandler(k: LinuxKernel, signo: number, info: SigInfo, r
 
   const bytes = new Uint8Array(FRAME_SIZE);
   const dv = new DataView(bytes.buffer);
-  dv.setInt32(INFO, signo, true);
-  dv.setInt32(INFO + 8, info.code, true);
-  if (info.addr !== undefined) dv.setBigUint64(INFO + 16, BigInt(info.addr), true);
-  else if (info.pid !== undefined) dv.setInt32(INFO + 16, info.pid, true);
+  bytes.set(encodeSiginfo(signo, info), INFO);
   bytes.set(k.altstack.subarray(0, 24), UC_STACK);
   dv.setInt32(UC_STACK + 8, altOn ? (onAlt ? SS_ONSTACK : 0) : SS_DISABLE, true);
   dv.setBigUint64(UC_SIGMASK, k.sigmask, true);

@@ -243,6 +243,11 @@ export function createNodeHost(opts: NodeHostOptions = {}): HostServices {
   };
 }
 
+/** A writer of host files relative to `dir`, for plugins that produce one (drcov's coverage file). */
+export function hostFileWriter(dir: string): (name: string, data: Uint8Array) => void {
+  return (name, data) => fs.writeFileSync(path.resolve(dir, name), data);
+}
+
 /** Largest file an assembly source may `.include`. */
 export const MAX_INCLUDE_BYTES = 16 << 20;
 

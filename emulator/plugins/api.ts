@@ -8,7 +8,7 @@ import { GuestFault } from '../memory/types';
 import { CbFlags, CondOp, MemRW } from '../tcg/instrument';
 import type { ExecCallback, InlineOp, U64Entry } from '../tcg/instrument';
 import { PluginSetPc, type PluginContext, type PluginManager } from './core';
-import { checkInsn, checkTb } from './handles';
+import { checkCallback, checkInsn, checkTb, countInstrumentation, type InsnHandle, type TbHandle } from './handles';
 import * as mi from './meminfo';
 import { readReg, registerDescriptors, writeReg } from './registers';
 import { Scoreboard } from './scoreboard';
@@ -72,13 +72,17 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     if (ctx.dead) throw new Error(`${fn}: plugin ${ctx.name} is unloaded`);
     return mgr.byId(id);
   };
-  const exec = (target: { pc: number }, kind: 'tb_exec' | 'insn_exec', fn: ExecCallback['fn'], flags: CbFlags,
-    userdata: unknown, cond?: ExecCallback['cond']): ExecCallback => ({
-    fn: mgr.wrapExec(ctx, target, kind, fn, flags), userdata, flags, pluginId: ctx.id, cond,
-  });
+  const exec = (target: TbHandle | InsnHandle, kind: 'tb_exec' | 'insn_exec', fn: ExecCallback['fn'], flags: CbFlags,
+    userdata: unknown, cond?: ExecCallback['cond']): ExecCallback => {
+    const name = kind === 'tb_exec' ? 'registerVcpuTbExecCb' : 'registerVcpuInsnExecCb';
+    checkCallback(fn, name);
+    countInstrumentation(target, name);
+    return { fn: mgr.wrapExec(ctx, target, kind, fn, flags), userdata, flags, pluginId: ctx.id, cond };
+  };
   /** register*ExecCondCb: NEVER registers nothing, ALWAYS is an unconditional callback. */
-  const condExec = (target: { pc: number; instr: { exec: ExecCallback[]; inline: InlineOp[] } }, kind: 'tb_exec' | 'insn_exec',
+  const condExec = (target: TbHandle | InsnHandle, kind: 'tb_exec' | 'insn_exec',
     fn: string, cb: ExecCallback['fn'], flags: CbFlags, cond: CondOp, entry: PluginU64, imm: bigint | number, ud: unknown): void => {
+    checkCallback(cb, fn);
     if (cond === CondOp.NEVER) return;
     const c = cond === CondOp.ALWAYS ? undefined : { entry: checkEntry(entry, fn), op: cond, imm: u64(imm) };
     pushExec(target.instr, exec(target, kind, cb, checkFlags(flags, fn), ud, c));
@@ -92,25 +96,32 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     if (!mgr.binding) throw new Error(`${fn}: no guest is running`);
     return mgr.binding.memory;
   };
-  const mkStatic = (kind: Parameters<PluginManager['addStatic']>[1]) =>
-    (id: number, cb: (...a: never[]) => unknown, userdata?: unknown) =>
-      mgr.addStatic(self(id, `register ${kind}`), kind, { fn: cb, userdata });
+  const mkStatic = (kind: Parameters<PluginManager['addStatic']>[1], name: string) =>
+    (id: number, cb: (...a: never[]) => unknown, userdata?: unknown) => {
+      const c = self(id, name);
+      checkCallback(cb, name);
+      return mgr.addStatic(c, kind, { fn: cb, userdata });
+    };
 
   const api: PluginApi = {
     id: ctx.id,
     uninstall: (id, cb, ud) => mgr.schedule(self(id, 'uninstall'), true, cb && (() => cb(ud))),
     reset: (id, cb, ud) => mgr.schedule(self(id, 'reset'), false, cb && (() => cb(ud))),
-    registerVcpuInitCb: mkStatic('vcpu_init'),
-    registerVcpuExitCb: mkStatic('vcpu_exit'),
-    registerVcpuIdleCb: mkStatic('vcpu_idle'),
-    registerVcpuResumeCb: mkStatic('vcpu_resume'),
-    registerVcpuDisconCb: (id, type, cb) => mgr.addStatic(self(id, 'registerVcpuDisconCb'), 'vcpu_discon', { fn: cb, userdata: undefined, discon: type }),
-    registerVcpuTbTransCb: mkStatic('tb_trans'),
-    registerVcpuSyscallCb: mkStatic('syscall'),
-    registerVcpuSyscallRetCb: mkStatic('syscall_ret'),
-    registerVcpuSyscallFilterCb: mkStatic('syscall_filter'),
-    registerFlushCb: mkStatic('flush'),
-    registerAtexitCb: mkStatic('atexit'),
+    registerVcpuInitCb: mkStatic('vcpu_init', 'registerVcpuInitCb'),
+    registerVcpuExitCb: mkStatic('vcpu_exit', 'registerVcpuExitCb'),
+    registerVcpuIdleCb: mkStatic('vcpu_idle', 'registerVcpuIdleCb'),
+    registerVcpuResumeCb: mkStatic('vcpu_resume', 'registerVcpuResumeCb'),
+    registerVcpuDisconCb: (id, type, cb) => {
+      const c = self(id, 'registerVcpuDisconCb');
+      checkCallback(cb, 'registerVcpuDisconCb');
+      return mgr.addStatic(c, 'vcpu_discon', { fn: cb, userdata: undefined, discon: type });
+    },
+    registerVcpuTbTransCb: mkStatic('tb_trans', 'registerVcpuTbTransCb'),
+    registerVcpuSyscallCb: mkStatic('syscall', 'registerVcpuSyscallCb'),
+    registerVcpuSyscallRetCb: mkStatic('syscall_ret', 'registerVcpuSyscallRetCb'),
+    registerVcpuSyscallFilterCb: mkStatic('syscall_filter', 'registerVcpuSyscallFilterCb'),
+    registerFlushCb: mkStatic('flush', 'registerFlushCb'),
+    registerAtexitCb: mkStatic('atexit', 'registerAtexitCb'),
     vcpuForEach: (id, cb, ud) => {
       const c = self(id, 'vcpuForEach');
       for (let i = 0; i < mgr.vcpusStarted; i++) mgr.invoke(c, 'vcpu_for_each', i, CbFlags.RW_REGS_PC, () => cb(i, ud));
@@ -126,6 +137,7 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     },
     registerVcpuTbExecInlinePerVcpu: (tb, op, entry, imm) => {
       const fn = 'registerVcpuTbExecInlinePerVcpu', t = checkTb(tb, fn);
+      countInstrumentation(t, fn);
       t.instr.inline.push(inlineOp(op, checkEntry(entry, fn), imm, ctx.id, fn));
     },
     registerVcpuInsnExecCb: (insn, cb, flags, ud) => {
@@ -138,17 +150,21 @@ export function createApi(mgr: PluginManager, ctx: PluginContext): PluginApi {
     },
     registerVcpuInsnExecInlinePerVcpu: (insn, op, entry, imm) => {
       const fn = 'registerVcpuInsnExecInlinePerVcpu', i = checkInsn(insn, fn);
+      countInstrumentation(i, fn);
       i.instr.inline.push(inlineOp(op, checkEntry(entry, fn), imm, ctx.id, fn));
     },
     registerVcpuMemCb: (insn, cb, flags, rw, ud) => {
       const fn = 'registerVcpuMemCb', i = checkInsn(insn, fn);
       const f = checkFlags(flags, fn);
+      checkCallback(cb, fn);
+      countInstrumentation(i, fn);
       i.instr.mem.push({
         fn: mgr.wrapMem(ctx, i, cb, f), userdata: ud, flags: f, rw: checkRw(rw, fn), pluginId: ctx.id, direct: mgr.directMem(ctx, cb, f),
       });
     },
     registerVcpuMemInlinePerVcpu: (insn, rw, op, entry, imm) => {
       const fn = 'registerVcpuMemInlinePerVcpu', i = checkInsn(insn, fn);
+      countInstrumentation(i, fn);
       i.instr.memInline.push({ ...inlineOp(op, checkEntry(entry, fn), imm, ctx.id, fn), rw: checkRw(rw, fn) });
     },
 

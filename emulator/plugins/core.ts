@@ -8,6 +8,7 @@ import type { CpuState } from '../cpu/state';
 import type { Insn } from '../isa/insn';
 import type { GuestMemory } from '../memory/types';
 import { CbFlags } from '../tcg/instrument';
+import { errorText } from './error-text';
 import type {
   DirectMemCallback, ExecCallback, MemCallback, MemValueSlot, TbDescription, TbInstrumentation, TranslateHook,
 } from '../tcg/instrument';
@@ -356,8 +357,7 @@ export class PluginManager {
   /** A plugin callback threw: one line naming plugin and callback, then the plugin is unloaded. */
   fail(ctx: PluginContext, what: string, e: unknown): void {
     if (ctx.dead) return;
-    const msg = e instanceof Error ? e.message : String(e);
-    this.error(`tbscope: plugin ${ctx.name}: ${what} callback threw: ${msg.split('\n')[0]} (plugin unloaded)`);
+    this.error(`tbscope: plugin ${ctx.name}: ${what} callback threw: ${errorText(e)} (plugin unloaded)`);
     this.remove(ctx);
     this.requestFlush();
   }

@@ -11,9 +11,18 @@ import type { PluginContext } from './core';
 /** Where a dynamic callback attaches: its guest pc is known at registration time. */
 export interface DynamicTarget { readonly pc: number }
 
+/**
+ * Most callbacks and inline ops one plugin may attach to one TB (its own and its
+ * instructions'). QEMU has no limit, but here each costs a closure kept with the TB: 10,000 per
+ * TB ran a V8 heap out of memory. A plugin going over gets a clear error (and is unloaded).
+ */
+export const MAX_INSTRUMENTATION_PER_TB = 1024;
+
 export class TbHandle implements PluginTb, DynamicTarget {
   declare readonly __tb: true;
   valid = true;
+  /** Callbacks and inline ops this plugin attached to the TB so far. */
+  attached = 0;
   private insnHandles: (InsnHandle | undefined)[] = [];
 
   constructor(readonly desc: TbDescription, readonly instr: TbInstrumentation, readonly ctx: PluginContext) {}
@@ -38,6 +47,19 @@ export class InsnHandle implements PluginInsn, DynamicTarget {
   valid = true;
   constructor(readonly tb: TbHandle, readonly insn: Insn, readonly instr: InsnInstrumentation) {}
   get pc(): number { return this.insn.pc; }
+}
+
+/** Counts one more callback or inline op on the TB of `h`, refusing more than MAX_INSTRUMENTATION_PER_TB. */
+export function countInstrumentation(h: TbHandle | InsnHandle, fn: string): void {
+  const tb = h instanceof TbHandle ? h : h.tb;
+  if (++tb.attached > MAX_INSTRUMENTATION_PER_TB) {
+    throw new Error(`${fn}: more than ${MAX_INSTRUMENTATION_PER_TB} callbacks and inline ops on one TB (at 0x${tb.pc.toString(16)})`);
+  }
+}
+
+/** A callback argument must be a function (checked at registration, as QEMU's API asserts). */
+export function checkCallback(cb: unknown, fn: string): void {
+  if (typeof cb !== 'function') throw new Error(`${fn}: the callback must be a function, got ${cb === null ? 'null' : typeof cb}`);
 }
 
 /** Checks a tb handle (API functions call this first). */

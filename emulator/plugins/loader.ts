@@ -6,6 +6,7 @@
 
 import { CbFlags } from '../tcg/instrument';
 import { createApi } from './api';
+import { errorText } from './error-text';
 import { BUILTINS } from './builtin/index';
 import type { PluginContext, PluginManager } from './core';
 import { PLUGIN_API_MIN_VERSION, PLUGIN_API_VERSION, type PluginModule, type QemuInfo } from './types';
@@ -63,6 +64,16 @@ function asModule(name: string, loaded: unknown): PluginModule {
   throw new PluginLoadError(`tbscope: could not load plugin ${name}: it does not export an install(api, args, info) function`);
 }
 
+/** Takes a plugin whose install failed out of the manager (its registrations die with it). */
+function unlink(mgr: PluginManager, ctx: PluginContext): void {
+  const at = mgr.contexts.indexOf(ctx);
+  if (at >= 0) mgr.contexts.splice(at, 1);
+  ctx.dead = true;
+}
+
+/** An install that returned a promise (an async install): loadPlugin waits for it. */
+const pendingInstalls = new WeakMap<PluginContext, PromiseLike<unknown>>();
+
 /** Installs a plugin module: version check, install(), and vCPU init for vCPUs already running. */
 export function installModule(mgr: PluginManager, name: string, module: PluginModule, args: string[]): PluginContext {
   const v = module.apiVersion;
@@ -74,18 +85,20 @@ export function installModule(mgr: PluginManager, name: string, module: PluginMo
   }
   const ctx = mgr.newContext(name, args, module, c => createApi(mgr, c));
   mgr.contexts.push(ctx);
-  let rc: number | void;
+  let rc: unknown;
   try {
     rc = module.install(ctx.api, args.slice(), qemuInfo(mgr));
+    if (rc && typeof (rc as PromiseLike<unknown>).then === 'function') {
+      pendingInstalls.set(ctx, rc as PromiseLike<unknown>);
+      Promise.resolve(rc).then(undefined, () => undefined); // handled by loadPlugin, never "unhandled"
+      rc = undefined;
+    }
   } catch (e) {
-    mgr.contexts.splice(mgr.contexts.indexOf(ctx), 1);
-    ctx.dead = true;
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new PluginLoadError(`tbscope: could not load plugin ${name}: ${msg.split('\n')[0]}`);
+    unlink(mgr, ctx);
+    throw new PluginLoadError(`tbscope: could not load plugin ${name}: ${errorText(e)}`);
   }
   if (typeof rc === 'number' && rc !== 0) {
-    mgr.contexts.splice(mgr.contexts.indexOf(ctx), 1);
-    ctx.dead = true;
+    unlink(mgr, ctx);
     throw new PluginLoadError(`tbscope: could not load plugin ${name}: install returned error code ${rc}`);
   }
   // Loaded into a running guest (the debugger can do that): behave as if the vCPUs started now.
@@ -116,10 +129,23 @@ export async function loadPlugin(mgr: PluginManager, spec: string, host: LoaderH
   try {
     loaded = await host.importModule(s.name);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new PluginLoadError(`tbscope: could not load plugin ${s.name}: ${msg.split('\n')[0]}`);
+    throw new PluginLoadError(`tbscope: could not load plugin ${s.name}: ${errorText(e)}`);
   }
-  return installModule(mgr, s.name, asModule(s.name, loaded), s.args);
+  const ctx = installModule(mgr, s.name, asModule(s.name, loaded), s.args);
+  // An async install that rejects fails the load with its message, as a throwing one does.
+  const pending = pendingInstalls.get(ctx);
+  if (pending) {
+    let rc: unknown;
+    try { rc = await pending; } catch (e) {
+      unlink(mgr, ctx);
+      throw new PluginLoadError(`tbscope: could not load plugin ${s.name}: ${errorText(e)}`);
+    }
+    if (typeof rc === 'number' && rc !== 0) {
+      unlink(mgr, ctx);
+      throw new PluginLoadError(`tbscope: could not load plugin ${s.name}: install returned error code ${rc}`);
+    }
+  }
+  return ctx;
 }
 
 /** Loads every spec in order (-plugin options first, then TBSCOPE_PLUGIN's). */

@@ -74,9 +74,34 @@ function isEmpty(ins: TbInstrumentation | undefined): boolean {
   return ins.insns.every((i) => !i.exec.length && !i.inline.length && !i.mem.length && !i.memInline.length);
 }
 
+/**
+ * Runs of at least this many unconditional callbacks with the same flags (not RW_REGS_PC) are
+ * called from a loop over their list instead of one call each: a plugin that puts 10,000
+ * callbacks on a TB gets one line of source, not 10,000 (V8 ran out of memory compiling those).
+ */
+const CALLBACK_LOOP_MIN = 8;
+
+/** End (exclusive) of the run of loop-able callbacks starting at i, or i when there is none. */
+function loopRunEnd(cbs: readonly ExecCallback[], i: number): number {
+  const plain = (cb: ExecCallback) => (!cb.cond || cb.cond.op === CondOp.ALWAYS) && cb.flags !== CbFlags.RW_REGS_PC;
+  if (!plain(cbs[i])) return i;
+  let j = i + 1;
+  while (j < cbs.length && plain(cbs[j]) && cbs[j].flags === cbs[i].flags) j++;
+  return j - i >= CALLBACK_LOOP_MIN ? j : i;
+}
+
 /** Exec callbacks then inline ops, for the TB (at its first instruction) or one instruction. */
 function execInstrumentation(c: Ctx, pc: number, cbs: readonly ExecCallback[], inl: readonly InlineOp[]): void {
-  for (const cb of cbs) {
+  for (let i = 0; i < cbs.length; i++) {
+    const cb = cbs[i];
+    const end = loopRunEnd(cbs, i);
+    if (end > i) {
+      c.beforeCallback(cb.flags >= CbFlags.R_REGS, pc);
+      c.emit(`for (const e of ${c.konst(cbs.slice(i, end))}) e.fn(VCPU, e.userdata);`);
+      if (cb.flags >= CbFlags.RW_REGS) c.reload();
+      i = end - 1;
+      continue;
+    }
     let close = '';
     if (cb.cond) {
       if (cb.cond.op === CondOp.NEVER) continue;

@@ -131,6 +131,7 @@ describe('adapter: what the editor views need', function () {
     assert.equal(info.body.exceptionId, 'SIGSEGV');
     assert.ok(info.body.description!.includes('fault address 0x10'), info.body.description);
     assert.ok(info.body.description!.includes(`by ${line[1].replace(/\s+#.*$/, '').replace(/\s+/, ' ')}`), `${info.body.description} / objdump: ${line[1]}`);
+    assert.match(s.output.important ?? '', /^tbscope: SIGSEGV at 0x[0-9a-f]+ <main\+0x[0-9a-f]+>: fault address 0x10: by /);
     const code = exitCode(s);
     await s.dc.continueRequest({ threadId: 1 });
     await code;

@@ -142,6 +142,14 @@ describe('adapter: hostile clients', function () {
     }
   });
 
+  it('a program that is not a regular file (/dev/zero) fails the launch with one line, at once', async () => {
+    c = await RawClient.tcp();
+    await c.request('initialize', INIT);
+    const r = await c.request('launch', { program: '/dev/zero' }, undefined, 10_000);
+    assert.equal(r.success, false);
+    assert.match(r.message ?? '', /'\/dev\/zero' is not a regular file \(a character device\)/);
+  });
+
   it('launch while a guest runs is refused; the running guest is not orphaned', async () => {
     c = await RawClient.tcp();
     const first = await launchRaw(c, { program: loopProgram(), deterministic: false });

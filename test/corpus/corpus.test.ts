@@ -2,7 +2,8 @@
 // qemu-riscv64:
 // - the 110 riscv-tests conformance programs, in-process, in each code tier: first code only
 //   (no promotion, no regions), every TB hot from the start (-hot-code), and regions built after
-//   two runs of a TB; each must exit 0 (pass) with qemu-riscv64's status;
+//   two runs of a TB (20 of the tests build regions, 167 in all; the others run each TB once);
+//   each must exit 0 (pass) with qemu-riscv64's status;
 // - a selection of the programs (SQLite, zlib's minigzip, CoreMark, some of Lua's test scripts)
 //   through the CLI the way the corpus README says to run them: stdout (less the lines the
 //   corpus drops) and exit status equal to qemu-riscv64's, and the guest instruction count

@@ -141,4 +141,18 @@ describe('RISC-V assembly language server (LSP)', () => {
     assert.ok(c3.some((c) => c.label === '.globl'));
     assert.ok(c3.every((c) => c.label.startsWith('.')));
   });
+
+  it('stays responsive while a document near the assembler budgets is assembled (worker thread); budgets become diagnostics', async () => {
+    const heavy = '.rept 150\n.rept 1000\nnop\n.endr\n.endr\n.rept 100000\n.rept 100000\nnop\n.endr\n.endr\n';
+    const diags = client.open('file:///heavy.s', heavy);
+    let heavyDone = false;
+    void diags.then(() => { heavyDone = true; });
+    // Another document is answered while the heavy one is still being assembled.
+    await client.open('file:///light.s', '_start:\n  addi a0, a0, 1\n');
+    const h = await client.req<Hover>('textDocument/hover', 'file:///light.s', 1, 3);
+    assert.ok(h, 'hover answered');
+    assert.equal(heavyDone, false, 'the heavy document was still being assembled');
+    const d = await diags;
+    assert.ok(d.some((x) => /expansion produces more than \d+ lines/.test(x.message)), JSON.stringify(d));
+  });
 });

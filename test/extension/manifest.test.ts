@@ -67,4 +67,15 @@ describe('extension manifest (package.json contributes)', () => {
   it('breakpoints are allowed in C, C++ and RISC-V assembly', () => {
     assert.deepEqual(c.breakpoints.map((b: { language: string }) => b.language).sort(), ['c', 'cpp', 'riscv-asm']);
   });
+
+  it('launch snippets give each tabstop one default (issue #13: ${1:program} and ${1:bin/program} made one)', () => {
+    for (const sn of c.debuggers[0].configurationSnippets as { label: string; body: unknown }[]) {
+      const defaults = new Map<string, Set<string>>();
+      for (const m of JSON.stringify(sn.body).matchAll(/\$\{(\d+):([^}]*)\}/g)) {
+        if (!defaults.has(m[1])) defaults.set(m[1], new Set());
+        defaults.get(m[1])!.add(m[2]);
+      }
+      for (const [n, d] of defaults) assert.equal(d.size, 1, `${sn.label}: tabstop ${n} has defaults ${[...d].join(' and ')}`);
+    }
+  });
 });

@@ -9,9 +9,10 @@ import { pollSyscalls } from './poll';
 import { processSyscalls } from './process';
 import { signalSyscalls } from './signals';
 import { timeSyscalls } from './time';
+import { timerSyscalls } from './timers';
 
 const TABLE = new Map<number, SyscallDef>();
-for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...timeSyscalls]) {
+for (const def of [...fileSyscalls, ...fsSyscalls, ...attrSyscalls, ...pollSyscalls, ...memorySyscalls, ...processSyscalls, ...signalSyscalls, ...timeSyscalls, ...timerSyscalls]) {
   if (TABLE.has(def.nr)) throw new Error(`syscall ${def.nr} (${def.name}) defined twice`);
   TABLE.set(def.nr, def);
 }

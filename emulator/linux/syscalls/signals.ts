@@ -44,7 +44,7 @@ export function raiseSignal(k: LinuxKernel, signo: number, info: SigInfo = { cod
 }
 
 /** After the mask changed: the lowest pending signal that is no longer blocked is raised now. */
-function raiseUnblocked(k: LinuxKernel): StopReason | undefined {
+export function raiseUnblocked(k: LinuxKernel): StopReason | undefined {
   const ready = k.pendingMask & ~k.sigmask;
   if (!ready) return undefined;
   let signo = 1;
@@ -65,7 +65,7 @@ function sigaction(k: LinuxKernel): number {
   return 0;
 }
 
-const UNBLOCKABLE = (1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1));
+export const UNBLOCKABLE = (1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1));
 
 function sigprocmask(k: LinuxKernel): number | StopReason {
   const how = k.i(0), set = k.u(1), oset = k.u(2);

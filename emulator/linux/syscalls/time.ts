@@ -4,8 +4,10 @@
 // from the retired-instruction count (kernel.ts) and random bytes from a fixed seed.
 
 import { NS, decodeTimespec, encodeTimespec, encodeTimeval } from '../abi';
-import { EINVAL } from '../errno';
+import type { StopReason } from '../../stop';
+import { EINTR, EINVAL } from '../errno';
 import type { LinuxKernel } from '../kernel';
+import { waitForSignal } from './timers';
 import type { SyscallDef } from './types';
 
 /** Current value of a Linux clock id, or undefined for an unknown clock. */
@@ -18,13 +20,23 @@ export function clockNs(k: LinuxKernel, id: number): bigint | undefined {
   }
 }
 
-function sleepFor(k: LinuxKernel, reqAddr: number, absoluteClock?: number): number {
+/**
+ * Sleeps ns of virtual time; a timer that fires meanwhile with a handler interrupts the sleep
+ * (EINTR, the time left in `remAddr` for a relative sleep), as on Linux.
+ */
+function sleepFor(k: LinuxKernel, reqAddr: number, absoluteClock?: number, remAddr = 0): number | StopReason {
   const { sec, nsec } = decodeTimespec(k.readBytes(reqAddr, 16));
   if (sec < 0n || nsec < 0n || nsec >= NS) return -EINVAL;
   let ns = sec * NS + nsec;
   if (absoluteClock !== undefined) ns -= clockNs(k, absoluteClock) ?? 0n;
-  if (ns > 0n) k.sleptNs += ns;
-  return 0;
+  if (ns <= 0n) return 0;
+  if (k.timers.armed().length === 0) { k.sleptNs += ns; return 0; }
+  const start = clockNs(k, 1)!;
+  const r = waitForSignal(k, () => k.queued !== undefined, ns);
+  if (typeof r === 'object') return r;
+  if (r !== 'ready') return 0;
+  if (remAddr && absoluteClock === undefined) k.writeBytes(remAddr, encodeTimespec(ns - (clockNs(k, 1)! - start)));
+  return -EINTR;
 }
 
 export const timeSyscalls: SyscallDef[] = [
@@ -50,12 +62,12 @@ export const timeSyscalls: SyscallDef[] = [
       return 0;
     },
   },
-  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, k.u(0)) },
+  { nr: 101, name: 'nanosleep', fn: (k) => sleepFor(k, k.u(0), undefined, k.u(1)) },
   {
     nr: 115, name: 'clock_nanosleep', args: 'CdTP', fn: (k) => {
       const id = k.i(0);
       if (clockNs(k, id) === undefined) return -EINVAL;
-      return sleepFor(k, k.u(2), k.i(1) & 1 ? id : undefined); // TIMER_ABSTIME
+      return sleepFor(k, k.u(2), k.i(1) & 1 ? id : undefined, k.u(3)); // TIMER_ABSTIME
     },
   },
   {

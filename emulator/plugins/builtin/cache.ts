@@ -83,7 +83,8 @@ export const cache: PluginModule = {
         case 'dassoc': dassoc = num(v); break;
         case 'dcachesize': dsize = num(v); break;
         case 'limit': limit = num(v); break;
-        case 'cores': cores = num(v); break;
+        // QEMU divides by cores (vcpu % cores): 0 or less could only fail later, so refuse it here.
+        case 'cores': cores = num(v); if (cores < 1) throw optionFailed(opt); break;
         case 'l2cachesize': useL2 = true; l2size = num(v); break;
         case 'l2blksize': useL2 = true; l2blk = num(v); break;
         case 'l2assoc': useL2 = true; l2assoc = num(v); break;
