@@ -1,5 +1,5 @@
 // ESLint flat config. Besides the recommended TypeScript rules it enforces the layering of
-// DESIGN.md with no-restricted-imports: only extension/ may import `vscode`; emulator/ may not
+// docs/architecture.md with no-restricted-imports: only extension/ may import `vscode`; emulator/ may not
 // import DAP packages (@vscode/*); and the emulator core (everything in emulator/ except
 // emulator/node/) may not touch the host directly — host services are injected (emulator/host.ts).
 import js from '@eslint/js';
@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 const vscodeOnlyInExtension = {
   name: 'vscode',
-  message: 'Only extension/ may import vscode (DESIGN.md: layers).',
+  message: 'Only extension/ may import vscode (docs/architecture.md: layering).',
 };
 const hostModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'path', 'node:path',
   'child_process', 'node:child_process', 'process', 'node:process', 'os', 'node:os'];
@@ -17,7 +17,7 @@ const noHostInCore = hostModules.map((name) => ({
 }));
 const noDapInEmulator = {
   group: ['@vscode/*'],
-  message: 'emulator/ knows nothing of DAP or VS Code (DESIGN.md: layers).',
+  message: 'emulator/ knows nothing of DAP or VS Code (docs/architecture.md: layering).',
 };
 
 export default tseslint.config(
@@ -28,7 +28,7 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      // Generated TB code is built with new Function on purpose (DESIGN.md: codegen).
+      // Generated TB code is built with new Function on purpose (docs/architecture.md: translator).
       'no-new-func': 'off',
       'no-restricted-imports': ['error', { paths: [vscodeOnlyInExtension] }],
     },

@@ -1,4 +1,4 @@
-// tbscope's VS Code extension entry: registrations only (DESIGN.md "extension/ is thin"). The
+// tbscope's VS Code extension entry: registrations only (docs/architecture.md: extension/ is registrations only). The
 // debugger, the TB Scope views (in the Run and Debug side bar) fed by the adapter's tbscope/*
 // requests and events through one feed, the TB and memory document providers and the RISC-V
 // assembly language client; everything goes into context.subscriptions so deactivation

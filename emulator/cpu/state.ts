@@ -1,5 +1,5 @@
 // Architectural state of one RV64 hart (vCPU) in user mode: one per guest thread (Machine.vcpus). 64-bit integer registers are kept
-// as int32 lo/hi pairs (see DESIGN.md: predictable in V8, unlike BigInt in locals). FP registers
+// as int32 lo/hi pairs (see docs/architecture.md: predictable in V8, unlike BigInt in locals). FP registers
 // are kept as raw bits, so NaN payloads and NaN-boxing are never disturbed by JS doubles.
 
 export class CpuState {

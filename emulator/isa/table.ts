@@ -1,4 +1,4 @@
-// The ISA table: the single source of truth for RV64GC (DESIGN.md "Emulator"). Decoder,
+// The ISA table: the single source of truth for RV64GC (docs/architecture.md "The emulator"). Decoder,
 // disassembler, encoder, translator, plugins, hover docs and the generated tests all read it.
 // `Mnemonic` is derived from the per-extension tables, so `Record<Mnemonic, ...>` handler maps
 // fail to compile when an instruction lacks a handler.

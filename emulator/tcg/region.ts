@@ -1,5 +1,5 @@
 // Regions: several hot TBs compiled into one JavaScript function, `for (;;) switch (t)` over the
-// members' indices, with the guest registers kept in locals across TBs (DESIGN.md measured ~4.5x
+// members' indices, with the guest registers kept in locals across TBs (docs/architecture.md: measured ~4.5x
 // over one function per TB plus a dispatcher). This is our form of QEMU's TB chaining: a jump to
 // a TB of the same region costs a jump-table switch, not a return to the run loop. Each member
 // TB keeps its own identity (execution count, instructions, source); a region is only a faster

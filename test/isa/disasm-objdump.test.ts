@@ -1,4 +1,4 @@
-// Disassembly must be identical to `riscv64-linux-gnu-objdump -d` (DESIGN.md) for every ELF we
+// Disassembly must be identical to `riscv64-linux-gnu-objdump -d` (docs/architecture.md) for every ELF we
 // ship or test with: examples/bin/*, test/fixtures/bin/* and the all-instructions fixture
 // (test/fixtures/asm/all-insns.S, assembled and linked here). Each instruction objdump lists is
 // decoded by our decoder at the same address and printed with one DisasmState carried through

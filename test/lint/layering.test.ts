@@ -1,4 +1,4 @@
-// Checks that the ESLint config really enforces the layering of DESIGN.md: each case lints a
+// Checks that the ESLint config really enforces the layering of docs/architecture.md: each case lints a
 // one-line source under a path in one layer and expects the import to be allowed or refused.
 
 import { strict as assert } from 'node:assert';
@@ -31,7 +31,7 @@ const cases: [path: string, source: string, refused: boolean][] = [
   ['adapter/x.ts', "import { readFileSync } from 'node:fs'; export const v = readFileSync;", false],
 ];
 
-describe('lint: layering rule (DESIGN.md "Layers")', () => {
+describe('lint: layering rule (docs/architecture.md)', () => {
   for (const [path, source, refused] of cases) {
     it(`${refused ? 'refuses' : 'allows'} in ${path}: ${source.split(';')[0]}`, async () => {
       assert.equal(await restricted(path, source), refused);
